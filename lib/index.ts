@@ -1,0 +1,55 @@
+/**
+ * Falco plugins in TypeScript.
+ *
+ * A plugin extends `BasePlugin` composed with the capabilities it has (`EventSourcing`, `FieldExtraction`),
+ * declares its config with zod and its fields with `field()`, and is registered with `registerPlugin`.
+ *
+ * @packageDocumentation
+ */
+export { z } from 'zod';
+export { BasePlugin } from './plugins/base-plugin';
+export type { PluginClass } from './plugins/base-plugin';
+export { BaseInstance } from './plugins/base-instance';
+export { EventSourcing, FieldExtraction, SOURCING, EXTRACTION } from './plugins/capabilities';
+export { registerPlugin } from './plugins/registration';
+export type { PluginRegistration, Capabilities, CapabilityCheck } from './plugins/registration';
+export type {
+  Info,
+  Init,
+  InitSchema,
+  Destroyer,
+  LastError,
+  Fields,
+  Extract,
+  Open,
+  OpenParams,
+  OpenParamSuggestion,
+  NextBatch,
+  BatchOutcome,
+  Closer,
+  Progress,
+  Progresser,
+  Stringer,
+  PluginInfo,
+} from './plugins/interfaces';
+export { LogSeverity, PluginLogger } from './plugins/logger';
+export { EOF, TIMEOUT, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
+export type { BatchSentinel } from './sdk/errors';
+export {
+  EventBatch,
+  EventTooLargeError,
+  BatchFullError,
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_MAX_EVENT_SIZE,
+} from './sdk/event-batch';
+export type { BatchOptions, Timestamp } from './sdk/event-batch';
+export { EventReader } from './sdk/event-reader';
+export { ExtractRequest } from './sdk/extract-request';
+export { field, fieldsWithContext } from './sdk/fields/field-definition';
+export type { FieldSpec, FieldDefinition, FieldArgument, FieldExtractor } from './sdk/fields/field-definition';
+export type { FieldType, FieldProperty, FieldValue, ScalarValue } from './sdk/fields/field-types';
+export { FieldValueError } from './symbols/extract-results';
+export { toJsonSchema, parseJsonInput } from './sdk/json-input';
+export type { JsonSchema } from './sdk/json-input';
+export { PLUGIN_API_VERSION, DEFAULT_REQUIRED_API_VERSION } from './sdk/api-version';
+export { PLUGIN_EVENT_PAYLOAD_OFFSET, PLUGIN_EVENT_TYPE } from './sdk/event-layout';

@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { Info, LastError, PluginInfo } from './interfaces';
+import { PluginLogger, stderrSink } from './logger';
+
+/**
+ * The base of every plugin: identity, last error, logger and the parsed config. Compose it with the
+ * capabilities the plugin has — `EventSourcing`, `FieldExtraction` — and register the class with
+ * `registerPlugin`.
+ *
+ * The SDK constructs the class once when the library is loaded, to read its static information (info,
+ * fields, schemas), and once per `plugin_init`: keep the constructor free of side effects and do the
+ * work in `init`.
+ */
+export abstract class BasePlugin implements Info, LastError {
+  /** The message of the last failure; the SDK sets it from thrown errors. */
+  lastError = '';
+  /** The plugin's logger, routed to the host's logger. */
+  readonly logger = new PluginLogger(stderrSink);
+  /**
+   * The zod schema of the init config. When set, the SDK generates the JSON Schema for `get_init_schema`,
+   * and `init` receives the parsed config, defaults applied.
+   */
+  readonly initSchema?: z.ZodTypeAny;
+  /** Make the init config reject undeclared keys (off by default, as the official plugins). */
+  readonly strictInitSchema: boolean = false;
+
+  /** The plugin's identity. */
+  abstract info(): PluginInfo;
+
+  /**
+   * Called once per plugin state with the config, parsed and validated against `initSchema` (the raw
+   * string when there is no schema). Throwing fails `plugin_init` with the error's message.
+   */
+  init(_config: unknown): void | Promise<void> {}
+}
+
+/** A concrete plugin class with a no-argument constructor. */
+export type PluginClass<P extends BasePlugin = BasePlugin> = new () => P;

@@ -1,0 +1,211 @@
+import { BufferKind } from '../symbols/exchange-layout';
+import { grownBuffer, type HostMemory } from '../symbols/host-memory';
+import {
+  EVENT_HEADER_SIZE,
+  EVENT_LEN_OFFSET,
+  EVENT_NPARAMS_OFFSET,
+  EVENT_TID_OFFSET,
+  EVENT_TS_OFFSET,
+  EVENT_TYPE_OFFSET,
+  PLUGIN_EVENT_PAYLOAD_OFFSET,
+  PLUGIN_EVENT_TYPE,
+} from './event-layout';
+
+/** Default number of events per batch (as the Go SDK). */
+export const DEFAULT_BATCH_SIZE = 128;
+/** Default largest event payload, in bytes (as the Go SDK). */
+export const DEFAULT_MAX_EVENT_SIZE = 256 * 1024;
+
+/** Batch limits of a source instance. */
+export interface BatchOptions {
+  /** Most events per `nextBatch` call. */
+  readonly batchSize?: number;
+  /** Largest payload of one event, in bytes. */
+  readonly maxEventSize?: number;
+}
+
+/** An event timestamp: nanoseconds since the epoch as a bigint or number, or a `Date`. */
+export type Timestamp = bigint | number | Date;
+
+/** An event payload larger than the batch's `maxEventSize`. The events already in the batch are kept. */
+export class EventTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly maxEventSize: number,
+  ) {
+    super(`event of ${size} bytes exceeds the maximum event size of ${maxEventSize} bytes`);
+    this.name = 'EventTooLargeError';
+  }
+}
+
+/** Writing into a batch that already holds `batchSize` events. */
+export class BatchFullError extends Error {
+  constructor(readonly batchSize: number) {
+    super(`the batch is full (${batchSize} events)`);
+    this.name = 'BatchFullError';
+  }
+}
+
+const encoder = new TextEncoder();
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * The events of one `nextBatch` call, written as complete plugin events straight into memory the host
+ * reads in place. Timestamps default to "now, stamped by the host".
+ */
+export class EventBatch {
+  /** Most events this batch takes. */
+  readonly capacity: number;
+  /** Largest payload of one event, in bytes. */
+  readonly maxEventSize: number;
+  private buffer: ArrayBuffer;
+  private bytes: Uint8Array;
+  private view: DataView;
+  private count = 0;
+  private used = 0;
+  private reserved = -1;
+
+  /** @internal */
+  constructor(
+    private readonly memory: HostMemory,
+    private readonly handle: number,
+    options: BatchOptions = {},
+  ) {
+    this.capacity = positiveInteger(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize');
+    this.maxEventSize = positiveInteger(options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, 'maxEventSize');
+    this.buffer = new ArrayBuffer(Math.min(1 << 20, this.capacity * (PLUGIN_EVENT_PAYLOAD_OFFSET + 256)));
+    this.bytes = new Uint8Array(this.buffer);
+    this.view = new DataView(this.buffer);
+    memory.adopt(BufferKind.Batch, handle, this.buffer);
+  }
+
+  /** Number of events written so far. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Whether no more event fits. */
+  get full(): boolean {
+    return this.count >= this.capacity;
+  }
+
+  /** Room left, in events. */
+  get free(): number {
+    return this.capacity - this.count;
+  }
+
+  /** @internal Bytes used by the events written so far. */
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /** @internal The memory holding the batch. */
+  get memoryBuffer(): ArrayBuffer {
+    return this.buffer;
+  }
+
+  /** @internal Empties the batch for the next call. */
+  reset(): void {
+    this.count = 0;
+    this.used = 0;
+    this.reserved = -1;
+  }
+
+  /**
+   * Appends one event whose payload is `data` (bytes, or text written as UTF-8).
+   *
+   * @throws EventTooLargeError when the payload exceeds `maxEventSize` (nothing is written).
+   * @throws BatchFullError when the batch already holds `capacity` events.
+   */
+  write(data: Uint8Array | string, timestamp?: Timestamp): void {
+    if (typeof data === 'string') {
+      this.writeText(data, timestamp);
+      return;
+    }
+    const target = this.reserve(data.length);
+    target.set(data);
+    this.commit(data.length, timestamp);
+  }
+
+  /**
+   * Reserves room for a payload of up to `size` bytes and returns the view to fill, for producers that
+   * serialize straight into the batch. Finish with `commit`.
+   */
+  reserve(size: number): Uint8Array {
+    if (this.count >= this.capacity) throw new BatchFullError(this.capacity);
+    if (size > this.maxEventSize) throw new EventTooLargeError(size, this.maxEventSize);
+    this.ensure(this.used + PLUGIN_EVENT_PAYLOAD_OFFSET + size);
+    this.reserved = size;
+    const start = this.used + PLUGIN_EVENT_PAYLOAD_OFFSET;
+    return this.bytes.subarray(start, start + size);
+  }
+
+  /** Completes the event reserved with `reserve`, whose payload is the first `size` bytes of the view. */
+  commit(size: number, timestamp?: Timestamp): void {
+    if (this.reserved < 0 || size > this.reserved || size < 0) {
+      throw new RangeError(`commit(${size}) does not match a reserve() of ${this.reserved} bytes`);
+    }
+    this.reserved = -1;
+    const at = this.used;
+    const total = PLUGIN_EVENT_PAYLOAD_OFFSET + size;
+    const v = this.view;
+    this.writeTimestamp(at, timestamp);
+    v.setUint32(at + EVENT_TID_OFFSET, 0xffffffff, true);
+    v.setUint32(at + EVENT_TID_OFFSET + 4, 0xffffffff, true);
+    v.setUint32(at + EVENT_LEN_OFFSET, total, true);
+    v.setUint16(at + EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE, true);
+    v.setUint32(at + EVENT_NPARAMS_OFFSET, 2, true);
+    v.setUint32(at + EVENT_HEADER_SIZE, 4, true);
+    v.setUint32(at + EVENT_HEADER_SIZE + 4, size, true);
+    v.setUint32(at + EVENT_HEADER_SIZE + 8, 0, true);
+    this.used = at + total;
+    this.count++;
+  }
+
+  private writeText(text: string, timestamp?: Timestamp): void {
+    if (text.length > this.maxEventSize) {
+      throw new EventTooLargeError(encoder.encode(text).length, this.maxEventSize);
+    }
+    const room = Math.min(text.length * 3, this.maxEventSize);
+    const target = this.reserve(room);
+    const { read, written } = encoder.encodeInto(text, target);
+    if (read < text.length) {
+      this.reserved = -1;
+      throw new EventTooLargeError(encoder.encode(text).length, this.maxEventSize);
+    }
+    this.commit(written, timestamp);
+  }
+
+  private writeTimestamp(at: number, timestamp: Timestamp | undefined): void {
+    const v = this.view;
+    if (timestamp === undefined) {
+      v.setUint32(at + EVENT_TS_OFFSET, 0xffffffff, true);
+      v.setUint32(at + EVENT_TS_OFFSET + 4, 0xffffffff, true);
+    } else if (typeof timestamp === 'number') {
+      if (!Number.isFinite(timestamp) || timestamp < 0) {
+        throw new RangeError(`timestamp ${timestamp} is not a non-negative number of nanoseconds`);
+      }
+      v.setUint32(at + EVENT_TS_OFFSET, timestamp % TWO_32, true);
+      v.setUint32(at + EVENT_TS_OFFSET + 4, Math.floor(timestamp / TWO_32), true);
+    } else if (typeof timestamp === 'bigint') {
+      v.setBigUint64(at + EVENT_TS_OFFSET, BigInt.asUintN(64, timestamp), true);
+    } else {
+      v.setBigUint64(at + EVENT_TS_OFFSET, BigInt(timestamp.getTime()) * 1_000_000n, true);
+    }
+  }
+
+  private ensure(needed: number): void {
+    if (needed <= this.buffer.byteLength) return;
+    this.buffer = grownBuffer(this.buffer, needed, this.used);
+    this.bytes = new Uint8Array(this.buffer);
+    this.view = new DataView(this.buffer);
+    this.memory.adopt(BufferKind.Batch, this.handle, this.buffer);
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

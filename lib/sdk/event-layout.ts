@@ -1,0 +1,19 @@
+/**
+ * The libscap event layout (little-endian, packed): a 26-byte header `ts u64, tid u64, len u32, type u16,
+ * nparams u32`, then `nparams` u32 parameter lengths, then the parameters.
+ */
+export const EVENT_HEADER_SIZE = 26;
+/** Offsets of the header members. */
+export const EVENT_TS_OFFSET = 0;
+export const EVENT_TID_OFFSET = 8;
+export const EVENT_LEN_OFFSET = 16;
+export const EVENT_TYPE_OFFSET = 20;
+export const EVENT_NPARAMS_OFFSET = 22;
+/** The event type of plugin events (PPME_PLUGINEVENT_E), with 2 params: plugin id u32, payload bytes. */
+export const PLUGIN_EVENT_TYPE = 322;
+/** The event type of async events (PPME_ASYNCEVENT_E), with 3 params: plugin id, name, data. */
+export const ASYNC_EVENT_TYPE = 402;
+/** Where the payload of a plugin event starts: header, two lengths, the plugin id. */
+export const PLUGIN_EVENT_PAYLOAD_OFFSET = 38;
+/** A timestamp of all ones asks the host to stamp the event with the current time. */
+export const TIMESTAMP_NOW = 0xffff_ffff_ffff_ffffn;

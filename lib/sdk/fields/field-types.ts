@@ -1,0 +1,47 @@
+/** The field types libsinsp accepts from a plugin (`bytebuf` is not one of them). */
+export const FIELD_TYPES = ['string', 'uint64', 'bool', 'reltime', 'abstime', 'ipaddr', 'ipnet'] as const;
+
+/** A field type libsinsp accepts. */
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** The `properties` a field may carry. */
+export const FIELD_PROPERTIES = ['hidden', 'info', 'conversation'] as const;
+
+/** A field property libsinsp accepts. */
+export type FieldProperty = (typeof FIELD_PROPERTIES)[number];
+
+/**
+ * The JavaScript values an extractor may produce for one value of a field type:
+ * - `uint64`, `reltime`: a bigint, or a non-negative safe integer number;
+ * - `abstime`: the same in nanoseconds since the epoch, or a `Date`;
+ * - `ipaddr`: an address as text (`10.0.0.1`, `::1`) or its 4 or 16 bytes in network order;
+ * - `ipnet`: a network as text (`10.0.0.0/8`) or its address bytes followed by the mask bytes (8 or 32 bytes).
+ */
+export interface ScalarValueByType {
+  string: string;
+  uint64: bigint | number;
+  reltime: bigint | number;
+  abstime: bigint | number | Date;
+  bool: boolean;
+  ipaddr: string | Uint8Array;
+  ipnet: string | Uint8Array;
+}
+
+/** One value of field type `T`. */
+export type ScalarValue<T extends FieldType> = ScalarValueByType[T];
+
+/** What a field of type `T` yields: a single value, or an array of values when it is a list. */
+export type FieldValue<T extends FieldType, L extends boolean> = L extends true
+  ? readonly ScalarValue<T>[]
+  : ScalarValue<T>;
+
+/** The numeric codes libsinsp uses for field types (`ppm_param_type`), as passed in `ftype`. */
+export const FIELD_TYPE_CODES: Readonly<Record<FieldType, number>> = {
+  uint64: 8,
+  string: 9,
+  reltime: 20,
+  abstime: 21,
+  bool: 25,
+  ipaddr: 40,
+  ipnet: 41,
+};

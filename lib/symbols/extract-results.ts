@@ -1,0 +1,230 @@
+import { isIP } from 'node:net';
+import type { FieldType } from '../sdk/fields/field-types';
+import {
+  BufferKind,
+  ControlI32,
+  INITIAL_RESULTS_BUFFER,
+  RESULT_FIXED_BYTES_PER_VALUE,
+} from './exchange-layout';
+import { grownBuffer, type HostMemory } from './host-memory';
+
+const TWO_32 = 0x1_0000_0000;
+const MAX_U64 = 0xffff_ffff_ffff_ffffn;
+
+/** A value an extractor produced that does not fit the field's declared type. */
+export class FieldValueError extends Error {
+  constructor(fieldName: string, message: string) {
+    super(`field ${fieldName}: ${message}`);
+    this.name = 'FieldValueError';
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
+  if (typeof value === 'bigint') return `bigint ${value}n`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `array of ${value.length}`;
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (value instanceof Date) return `Date ${value.toISOString()}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Writes extraction results into the Results buffer in the layout of `exchange-layout.ts`. One instance
+ * per plugin state, reused for every call: no allocation per value for numbers and booleans.
+ */
+export class ExtractResults {
+  private buffer: ArrayBuffer;
+  private bytes: Uint8Array;
+  private view: DataView;
+  private readonly encoder = new TextEncoder();
+
+  constructor(
+    private readonly memory: HostMemory,
+    private readonly control: Int32Array,
+  ) {
+    this.buffer = new ArrayBuffer(INITIAL_RESULTS_BUFFER);
+    this.bytes = new Uint8Array(this.buffer);
+    this.view = new DataView(this.buffer);
+    memory.adopt(BufferKind.Results, 0, this.buffer);
+  }
+
+  /** Clears the previous result. */
+  reset(): void {
+    this.control[ControlI32.ResultCount] = 0;
+    this.control[ControlI32.ResultHasOffsets] = 0;
+  }
+
+  /** Number of values of the current result. */
+  get count(): number {
+    return this.control[ControlI32.ResultCount];
+  }
+
+  /**
+   * Writes the value(s) of one field.
+   *
+   * @throws FieldValueError when a value does not match the type, or a list/non-list mismatch.
+   */
+  write(fieldName: string, type: FieldType, isList: boolean, value: unknown): void {
+    if (isList) {
+      if (!Array.isArray(value)) {
+        throw new FieldValueError(fieldName, `is a list field: expected an array of ${type}, got ${describe(value)}`);
+      }
+      const n = value.length;
+      this.ensure(n * RESULT_FIXED_BYTES_PER_VALUE);
+      let bytesAt = n * RESULT_FIXED_BYTES_PER_VALUE;
+      for (let i = 0; i < n; i++) {
+        bytesAt = this.writeOne(fieldName, type, value[i], i, bytesAt, n);
+      }
+      this.control[ControlI32.ResultCount] = n;
+    } else {
+      if (Array.isArray(value)) {
+        throw new FieldValueError(fieldName, `is not a list field: expected one ${type}, got ${describe(value)}`);
+      }
+      this.writeOne(fieldName, type, value, 0, RESULT_FIXED_BYTES_PER_VALUE, 1);
+      this.control[ControlI32.ResultCount] = 1;
+    }
+  }
+
+  /** Writes value offsets (relative to the start of the event) for value `index` of `count`. */
+  writeOffset(index: number, count: number, start: number, length: number): void {
+    if (this.control[ControlI32.ResultHasOffsets] === 0) {
+      for (let i = 0; i < count; i++) {
+        this.view.setUint32(8 * count + 4 * i, 0, true);
+        this.view.setUint32(12 * count + 4 * i, 0, true);
+      }
+      this.control[ControlI32.ResultHasOffsets] = 1;
+    }
+    this.view.setUint32(8 * count + 4 * index, start, true);
+    this.view.setUint32(12 * count + 4 * index, length, true);
+  }
+
+  private writeOne(name: string, type: FieldType, value: unknown, index: number, bytesAt: number, count: number): number {
+    const slot = index * 8;
+    switch (type) {
+      case 'uint64':
+      case 'reltime':
+        this.writeU64(name, type, slot, value);
+        return bytesAt;
+      case 'abstime':
+        this.writeU64(name, type, slot, value instanceof Date ? BigInt(value.getTime()) * 1_000_000n : value);
+        return bytesAt;
+      case 'bool':
+        if (typeof value !== 'boolean') {
+          throw new FieldValueError(name, `expected a boolean, got ${describe(value)}`);
+        }
+        this.view.setUint32(index * 4, value ? 1 : 0, true);
+        return bytesAt;
+      case 'string':
+        if (typeof value !== 'string') {
+          throw new FieldValueError(name, `expected a string, got ${describe(value)}`);
+        }
+        return this.writeString(name, slot, value, bytesAt);
+      case 'ipaddr':
+      case 'ipnet':
+        return this.writeBytes(slot, ipBytes(name, type, value), bytesAt);
+      default:
+        throw new FieldValueError(name, `has unknown type ${String(type)} (${count} values)`);
+    }
+  }
+
+  private writeU64(name: string, type: string, slot: number, value: unknown): void {
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value) || value < 0) {
+        throw new FieldValueError(name, `expected a ${type} (non-negative safe integer or bigint), got ${describe(value)}`);
+      }
+      this.view.setUint32(slot, value % TWO_32, true);
+      this.view.setUint32(slot + 4, Math.floor(value / TWO_32), true);
+    } else if (typeof value === 'bigint') {
+      if (value < 0n || value > MAX_U64) {
+        throw new FieldValueError(name, `expected a ${type} in [0, 2^64), got ${describe(value)}`);
+      }
+      this.view.setBigUint64(slot, value, true);
+    } else {
+      throw new FieldValueError(name, `expected a ${type} (bigint or number), got ${describe(value)}`);
+    }
+  }
+
+  private writeString(name: string, slot: number, value: string, bytesAt: number): number {
+    this.ensure(bytesAt + value.length * 3 + 1);
+    const { written } = this.encoder.encodeInto(value, this.bytes.subarray(bytesAt));
+    if (this.bytes.subarray(bytesAt, bytesAt + written).includes(0)) {
+      throw new FieldValueError(name, 'string values cannot contain NUL characters');
+    }
+    this.bytes[bytesAt + written] = 0;
+    this.view.setUint32(slot, bytesAt, true);
+    this.view.setUint32(slot + 4, written, true);
+    return bytesAt + written + 1;
+  }
+
+  private writeBytes(slot: number, value: Uint8Array, bytesAt: number): number {
+    this.ensure(bytesAt + value.length);
+    this.bytes.set(value, bytesAt);
+    this.view.setUint32(slot, bytesAt, true);
+    this.view.setUint32(slot + 4, value.length, true);
+    return bytesAt + value.length;
+  }
+
+  private ensure(needed: number): void {
+    if (needed <= this.buffer.byteLength) return;
+    this.buffer = grownBuffer(this.buffer, needed, this.buffer.byteLength);
+    this.bytes = new Uint8Array(this.buffer);
+    this.view = new DataView(this.buffer);
+    this.memory.adopt(BufferKind.Results, 0, this.buffer);
+  }
+}
+
+/** Parses an IP address or network given as text or bytes into the bytes the host expects. */
+export function ipBytes(name: string, type: 'ipaddr' | 'ipnet', value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) {
+    const ok = type === 'ipaddr' ? value.length === 4 || value.length === 16 : value.length === 8 || value.length === 32;
+    if (!ok) {
+      const want = type === 'ipaddr' ? '4 or 16' : '8 or 32 (address then mask)';
+      throw new FieldValueError(name, `expected ${want} bytes for an ${type}, got ${value.length}`);
+    }
+    return value;
+  }
+  if (typeof value !== 'string') {
+    throw new FieldValueError(name, `expected an ${type} as text or bytes, got ${describe(value)}`);
+  }
+  if (type === 'ipaddr') {
+    const bytes = addressBytes(value);
+    if (!bytes) throw new FieldValueError(name, `"${value}" is not an IPv4 or IPv6 address`);
+    return bytes;
+  }
+  const slash = value.indexOf('/');
+  const address = slash < 0 ? undefined : addressBytes(value.slice(0, slash));
+  const prefix = slash < 0 ? NaN : Number(value.slice(slash + 1));
+  if (!address || !/^\d+$/.test(value.slice(slash + 1)) || prefix > address.length * 8) {
+    throw new FieldValueError(name, `"${value}" is not a network like 10.0.0.0/8 or fd00::/8`);
+  }
+  const out = new Uint8Array(address.length * 2);
+  out.set(address);
+  for (let bit = 0; bit < prefix; bit++) out[address.length + (bit >> 3)] |= 0x80 >> (bit & 7);
+  return out;
+}
+
+function addressBytes(text: string): Uint8Array | undefined {
+  const family = isIP(text);
+  if (family === 4) return Uint8Array.from(text.split('.').map(Number));
+  if (family !== 6) return undefined;
+  let source = text;
+  const out = new Uint8Array(16);
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(source);
+  if (v4) {
+    const tail = v4[1].split('.').map(Number);
+    out.set(tail, 12);
+    source = source.slice(0, -v4[1].length) + '0:0';
+  }
+  const [head, rest] = source.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = rest === undefined ? [] : rest ? rest.split(':') : [];
+  const groups = rest === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  groups.forEach((g, i) => {
+    if (v4 && i >= 6) return;
+    const n = parseInt(g, 16);
+    out[i * 2] = n >> 8;
+    out[i * 2 + 1] = n & 0xff;
+  });
+  return out;
+}

@@ -1,0 +1,280 @@
+import type { BasePlugin } from '../plugins/base-plugin';
+import type { Extract, Fields, NextBatch, OpenParams, OpenParamSuggestion, Progresser, Stringer } from '../plugins/interfaces';
+import type { LogSink } from '../plugins/logger';
+import type { PluginRegistration } from '../plugins/registration';
+import { EOF, errorMessage, sentinelOf, TIMEOUT } from '../sdk/errors';
+import { EventBatch } from '../sdk/event-batch';
+import { EventReader } from '../sdk/event-reader';
+import { ExtractRequest } from '../sdk/extract-request';
+import type { FieldDefinition } from '../sdk/fields/field-definition';
+import { parseJsonInput, parsingSchema } from '../sdk/json-input';
+import { BufferKind, CONTROL_SIZE, ControlF64, ControlI32, INITIAL_EVENT_BUFFER } from './exchange-layout';
+import { ExtractResults } from './extract-results';
+import { grownBuffer, type HostMemory } from './host-memory';
+import { ReturnCode } from './return-codes';
+import { settle, type MaybePromise } from './settle';
+
+interface OpenInstance {
+  readonly instance: NextBatch & Partial<Progresser> & { close?(): void | Promise<void> };
+  readonly batch: EventBatch;
+  eof: boolean;
+}
+
+type SourcePlugin = BasePlugin & { open(params: unknown): MaybePromise<NextBatch>; decodeOpenParams(params: string): unknown };
+type ExtractorPlugin = BasePlugin & Fields & Partial<Extract> & { eventContext(event: EventReader): unknown };
+
+/**
+ * The functions the host side calls for one plugin state, one per C symbol group. Each turns its raw
+ * arguments into calls on the user's plugin object and every error into a return code plus the message
+ * `getLastError` returns. Per-event paths (`nextBatch`, `extract`) exchange data only through the shared
+ * buffers of `exchange-layout.ts`.
+ */
+export class PluginSymbols {
+  /** The control block shared with the host. */
+  readonly control: Int32Array;
+  private readonly controlF64: Float64Array;
+  private plugin: BasePlugin | undefined;
+  private lastErrorText = '';
+  private readonly instances = new Map<number, OpenInstance>();
+  private nextHandle = 1;
+  private eventBuffer: ArrayBuffer;
+  private readonly reader: EventReader;
+  private readonly results: ExtractResults;
+  private readonly request: ExtractRequest<unknown>;
+  private generation = -1;
+  private fields: readonly FieldDefinition[] = [];
+
+  constructor(
+    readonly registration: PluginRegistration,
+    private readonly memory: HostMemory,
+    private readonly logSink: LogSink,
+  ) {
+    const controlBuffer = new ArrayBuffer(CONTROL_SIZE);
+    this.control = new Int32Array(controlBuffer);
+    this.controlF64 = new Float64Array(controlBuffer);
+    this.control[ControlI32.EventGeneration] = -1;
+    memory.adopt(BufferKind.Control, 0, controlBuffer);
+    this.eventBuffer = new ArrayBuffer(INITIAL_EVENT_BUFFER);
+    memory.adopt(BufferKind.Event, 0, this.eventBuffer);
+    this.reader = new EventReader(this.eventBuffer);
+    this.results = new ExtractResults(memory, this.control);
+    this.request = new ExtractRequest(this.reader, this.results, (event) => (this.plugin as ExtractorPlugin).eventContext(event));
+  }
+
+  /** `plugin_init`: creates the plugin object, parses the config and calls `init`. */
+  init(config: string): MaybePromise<ReturnCode> {
+    return settle(
+      () => {
+        const plugin = this.registration.create();
+        plugin.logger.setSink(this.logSink);
+        this.plugin = plugin;
+        if (this.registration.capabilities.extraction) {
+          this.fields = (plugin as ExtractorPlugin).fields();
+        }
+        const parsed = plugin.initSchema
+          ? parseJsonInput('init config', config, parsingSchema(plugin.initSchema, { strict: plugin.strictInitSchema }))
+          : config;
+        return plugin.init(parsed);
+      },
+      () => ReturnCode.Success,
+      (err) => this.fail(err),
+    );
+  }
+
+  /** `plugin_destroy`: closes what is still open and calls the plugin's `destroy`. */
+  destroy(): MaybePromise<void> {
+    const plugin = this.plugin as (BasePlugin & { destroy?(): MaybePromise<void> }) | undefined;
+    const handles = [...this.instances.keys()];
+    return settle(
+      () => Promise.all(handles.map((h) => this.close(h))).then(() => plugin?.destroy?.()),
+      () => {
+        this.plugin = undefined;
+      },
+      (err) => {
+        this.plugin = undefined;
+        this.logSink(3, `destroy failed: ${errorMessage(err)}`);
+      },
+    );
+  }
+
+  /** `plugin_get_last_error`. */
+  getLastError(): string {
+    return this.lastErrorText;
+  }
+
+  /** `plugin_list_open_params`: a JSON array of suggestions, or `null` on failure. */
+  listOpenParams(): MaybePromise<string | null> {
+    return settle(
+      () => (typeof (this.plugin as Partial<OpenParams>)?.openParams === 'function' ? (this.plugin as unknown as OpenParams).openParams() : []),
+      (list: readonly OpenParamSuggestion[]) =>
+        JSON.stringify(list.map((p) => ({ value: p.value, desc: p.desc ?? '', separator: p.separator ?? '' }))),
+      (err) => {
+        this.fail(err);
+        return null;
+      },
+    );
+  }
+
+  /** `plugin_open`: returns the new instance's handle (≥ 1), or 0 on failure. */
+  open(params: string): MaybePromise<number> {
+    return settle(
+      () => {
+        const plugin = this.requirePlugin() as SourcePlugin;
+        return plugin.open(plugin.decodeOpenParams(params));
+      },
+      (instance) => {
+        if (!instance || typeof instance.nextBatch !== 'function') {
+          this.fail(new Error('open() must return an instance with a nextBatch(batch) method'));
+          return 0;
+        }
+        const handle = this.nextHandle++;
+        const options = (instance as { batchOptions?: ConstructorParameters<typeof EventBatch>[2] }).batchOptions;
+        this.instances.set(handle, { instance, batch: new EventBatch(this.memory, handle, options), eof: false });
+        return handle;
+      },
+      (err) => {
+        this.fail(err);
+        return 0;
+      },
+    );
+  }
+
+  /** `plugin_close`. */
+  close(handle: number): MaybePromise<void> {
+    const open = this.instances.get(handle);
+    this.instances.delete(handle);
+    return settle(
+      () => open?.instance.close?.(),
+      () => undefined,
+      (err) => this.logSink(3, `close failed: ${errorMessage(err)}`),
+    );
+  }
+
+  /**
+   * `plugin_next_batch`: fills the instance's batch and returns the return code; the number of events is
+   * in the control block. Events written before an error or a sentinel are delivered with it.
+   */
+  nextBatch(handle: number): MaybePromise<ReturnCode> {
+    const open = this.instances.get(handle);
+    this.control[ControlI32.BatchCount] = 0;
+    if (open === undefined) {
+      return this.fail(new Error(`next_batch on unknown instance ${handle}`));
+    }
+    if (open.eof) return ReturnCode.Eof;
+    const batch = open.batch;
+    batch.reset();
+    return settle(
+      () => open.instance.nextBatch(batch),
+      (outcome) => {
+        this.control[ControlI32.BatchCount] = batch.length;
+        if (outcome === EOF) {
+          open.eof = true;
+          return ReturnCode.Eof;
+        }
+        return outcome === TIMEOUT || batch.length === 0 ? ReturnCode.Timeout : ReturnCode.Success;
+      },
+      (err) => {
+        this.control[ControlI32.BatchCount] = batch.length;
+        const sentinel = sentinelOf(err);
+        if (sentinel === EOF) {
+          open.eof = true;
+          return ReturnCode.Eof;
+        }
+        return sentinel === TIMEOUT ? ReturnCode.Timeout : this.fail(err);
+      },
+    );
+  }
+
+  /** `plugin_get_progress`: the detail text; the percentage (×100) is in the control block. */
+  getProgress(handle: number): string {
+    this.control[ControlI32.ProgressPct] = 0;
+    const instance = this.instances.get(handle)?.instance;
+    if (typeof instance?.progress !== 'function') return '';
+    try {
+      const { value, detail } = instance.progress();
+      const clamped = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+      this.control[ControlI32.ProgressPct] = Math.round(clamped * 10000);
+      return detail ?? `${(clamped * 100).toFixed(2)}%`;
+    } catch (err) {
+      this.fail(err);
+      return '';
+    }
+  }
+
+  /** `plugin_event_to_string`, for the event the host placed in the Event buffer. */
+  eventToString(): string {
+    const plugin = this.plugin as (BasePlugin & Partial<Stringer>) | undefined;
+    if (typeof plugin?.eventToString !== 'function') return '';
+    try {
+      this.loadEvent();
+      return plugin.eventToString(this.reader);
+    } catch (err) {
+      this.fail(err);
+      return `error: ${this.lastErrorText}`;
+    }
+  }
+
+  /**
+   * `plugin_extract_fields` for one field: reads the request from the control block (and the key
+   * argument), writes the value(s) into the Results buffer.
+   */
+  extract(argKey?: string): ReturnCode {
+    const request = this.request;
+    const control = this.control;
+    const id = control[ControlI32.FieldId];
+    const definition = this.fields[id];
+    try {
+      this.loadEvent();
+      if (definition === undefined) {
+        throw new Error(`no field with id ${id} (the plugin declares ${this.fields.length})`);
+      }
+      request.fieldIdValue = id;
+      request.fieldSpec = definition;
+      request.argIndexValue = this.controlF64[ControlF64.ArgIndex];
+      request.argKeyValue = argKey;
+      request.argPresentValue = control[ControlI32.ArgPresent] !== 0;
+      request.wantOffsetValue = control[ControlI32.WantOffsets] !== 0;
+      request.valueWritten = false;
+      this.results.reset();
+      if (definition.extract !== undefined) {
+        const value = definition.extract(request);
+        if (value !== undefined) request.setValue(value);
+      } else {
+        (this.plugin as ExtractorPlugin & Extract).extract(request);
+      }
+      return ReturnCode.Success;
+    } catch (err) {
+      const name = definition?.name ?? `#${id}`;
+      const arg = control[ControlI32.ArgPresent] !== 0 ? `[${argKey ?? this.controlF64[ControlF64.ArgIndex]}]` : '';
+      return this.fail(new Error(`cannot extract ${name}${arg} from event ${this.reader.number}: ${errorMessage(err)}`));
+    }
+  }
+
+  /** Makes the Event buffer at least `size` bytes; the host calls it before copying in a larger event. */
+  reserveEventBuffer(size: number): void {
+    if (size <= this.eventBuffer.byteLength) return;
+    this.eventBuffer = grownBuffer(this.eventBuffer, size, 0);
+    this.memory.adopt(BufferKind.Event, 0, this.eventBuffer);
+    this.generation = -1;
+  }
+
+  private loadEvent(): void {
+    const generation = this.control[ControlI32.EventGeneration];
+    if (generation === this.generation) return;
+    this.reader.reset(this.eventBuffer, this.controlF64[ControlF64.EventNumber], this.control[ControlI32.EventLength]);
+    this.generation = generation;
+    this.request.contextReady = false;
+    this.request.contextValue = undefined;
+  }
+
+  private requirePlugin(): BasePlugin {
+    if (this.plugin === undefined) throw new Error('the plugin is not initialized');
+    return this.plugin;
+  }
+
+  private fail(err: unknown): ReturnCode.Failure {
+    this.lastErrorText = errorMessage(err);
+    if (this.plugin) this.plugin.lastError = this.lastErrorText;
+    return ReturnCode.Failure;
+  }
+}

@@ -1,0 +1,23 @@
+/** A value now, or later. */
+export type MaybePromise<T> = T | Promise<T>;
+
+function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * Runs `step`, then `onValue` with its result, synchronously when the step is synchronous (the hot path
+ * allocates no promise) and after it settles otherwise. Anything thrown or rejected goes to `onError`.
+ */
+export function settle<T, R>(step: () => MaybePromise<T>, onValue: (value: T) => R, onError: (error: unknown) => R): MaybePromise<R> {
+  let result: MaybePromise<T>;
+  try {
+    result = step();
+  } catch (err) {
+    return onError(err);
+  }
+  if (isThenable(result)) {
+    return result.then(onValue, onError);
+  }
+  return onValue(result);
+}

@@ -1,0 +1,44 @@
+import type { FieldSpec } from '../sdk/fields/field-definition';
+
+/** A field as a user writes it in a rule or output (`name` or `name[arg]`), resolved against the declarations. */
+export interface FieldSelector {
+  /** The text as written. */
+  readonly text: string;
+  readonly fieldId: number;
+  readonly field: FieldSpec;
+  readonly argPresent: boolean;
+  readonly argIndex: number;
+  readonly argKey: string | undefined;
+}
+
+/**
+ * Parses `name` or `name[arg]` the way libsinsp does: the field must be declared, a required argument must
+ * be given, an index argument must be digits without a leading zero, and a field without an argument
+ * declaration takes none.
+ *
+ * @throws Error with libsinsp-like wording for each violation.
+ */
+export function parseFieldSelector(text: string, fields: readonly FieldSpec[]): FieldSelector {
+  const match = /^([^[\]]+)(?:\[(.*)\])?$/s.exec(text.trim());
+  if (!match) throw new Error(`"${text}" is not a field name like name or name[arg]`);
+  const [, name, arg] = match;
+  const fieldId = fields.findIndex((f) => f.name === name);
+  if (fieldId < 0) {
+    throw new Error(`unknown field "${name}"; the plugin declares: ${fields.map((f) => f.name).join(', ')}`);
+  }
+  const field = fields[fieldId];
+  const present = arg !== undefined;
+  if (!present) {
+    if (field.arg?.isRequired) throw new Error(`field ${name} requires an argument, e.g. ${name}[${field.arg.isIndex ? '1' : 'key'}]`);
+    return { text, fieldId, field, argPresent: false, argIndex: 0, argKey: undefined };
+  }
+  if (!field.arg?.isIndex && !field.arg?.isKey) throw new Error(`field ${name} does not take an argument`);
+  if (field.arg.isIndex) {
+    if (!/^(0|[1-9]\d*)$/.test(arg)) {
+      throw new Error(`field ${name} has an invalid index argument "${arg}": digits only, no leading zero`);
+    }
+    return { text, fieldId, field, argPresent: true, argIndex: Number(arg), argKey: undefined };
+  }
+  if (arg === '') throw new Error(`field ${name} has an empty key argument`);
+  return { text, fieldId, field, argPresent: true, argIndex: 0, argKey: arg };
+}

@@ -1,0 +1,329 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import type { LogSink } from '../plugins/logger';
+import type { PluginRegistration } from '../plugins/registration';
+import { checkRequiredApiVersion } from '../sdk/api-version';
+import type { FieldSpec } from '../sdk/fields/field-definition';
+import { BufferKind, ControlF64, ControlI32 } from '../symbols/exchange-layout';
+import { PluginSymbols } from '../symbols/plugin-symbols';
+import { ReturnCode } from '../symbols/return-codes';
+import { decodeOffsets, decodeResults, splitBatch, type DecodedValue, type RawEvent } from './decode';
+import { parseFieldSelector, type FieldSelector } from './field-selector';
+import { HarnessMemory } from './harness-memory';
+
+/** A failure the plugin reported, with the message it gave through `get_last_error`. */
+export class PluginCallError extends Error {
+  constructor(
+    readonly call: string,
+    readonly lastError: string,
+  ) {
+    super(`${call} failed: ${lastError}`);
+    this.name = 'PluginCallError';
+  }
+}
+
+/** A captured event, numbered by the host. */
+export interface CapturedEvent extends RawEvent {
+  /** Event number, from 1, increasing over the whole plugin state. */
+  readonly number: number;
+}
+
+/** A field's extracted value: one value, an array for list fields, `undefined` for no value. */
+export type ExtractedValue = DecodedValue | DecodedValue[] | undefined;
+
+/** Options of `PluginHarness`. */
+export interface HarnessOptions {
+  /** Where the plugin's log lines go (default: collected in `logs`). */
+  readonly log?: LogSink;
+}
+
+/**
+ * Loads a registered plugin and validates it the way libsinsp does at load time: API version, capabilities,
+ * fields, init schema. Then `init` gives a plugin state to drive.
+ *
+ * @example
+ * const harness = new PluginHarness(dummy);
+ * const state = await harness.init('{"jitter":0}');
+ * const rows = await state.run({ open: '{"maxEvents":10}', fields: ['dummy.value'] });
+ */
+export class PluginHarness {
+  /** Log lines the plugin wrote, when no `log` option is given. */
+  readonly logs: { severity: number; message: string }[] = [];
+  /** The declared fields, parsed from the `get_fields` JSON. */
+  readonly fields: readonly FieldSpec[];
+  /** The init schema, parsed from `get_init_schema` (undefined without one). */
+  readonly initSchema: Record<string, unknown> | undefined;
+  private readonly validateSchema: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+  constructor(
+    readonly registration: PluginRegistration,
+    private readonly options: HarnessOptions = {},
+  ) {
+    if (registration?.kind !== 'falco-plugin-registration') {
+      throw new Error('not a plugin registration: export default registerPlugin(MyPlugin) from the plugin module');
+    }
+    checkRequiredApiVersion(registration.info.requiredApiVersion);
+    const { sourcing, extraction } = registration.capabilities;
+    if (!sourcing && !extraction) throw new Error(`plugin ${registration.info.name} has no capability`);
+    this.fields = JSON.parse(registration.fieldsJson) as FieldSpec[];
+    if (extraction && this.fields.length === 0) throw new Error('plugins with extraction must declare at least one field');
+    this.initSchema = registration.initSchemaJson ? (JSON.parse(registration.initSchemaJson) as Record<string, unknown>) : undefined;
+    const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
+    this.validateSchema = this.initSchema ? ajv.compile(this.initSchema) : Object.assign(() => true, { errors: null });
+  }
+
+  /**
+   * Validates a config against the init schema as libsinsp does before `init`: an empty config is `{}`,
+   * and only the top-most error is reported.
+   *
+   * @returns the error message, or `undefined` when valid.
+   */
+  validateConfig(config: string): string | undefined {
+    if (!this.initSchema) return undefined;
+    let data: unknown;
+    try {
+      data = JSON.parse(config.trim() === '' ? '{}' : config);
+    } catch (err) {
+      return `init config is not valid JSON: ${(err as Error).message}`;
+    }
+    if (this.validateSchema(data)) return undefined;
+    const [first] = this.validateSchema.errors ?? [];
+    const where = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : '(root)';
+    return `init config does not match the plugin's schema: ${where}: ${first?.message ?? 'invalid'}`;
+  }
+
+  /**
+   * `plugin_init`: validates the config against the schema, then initializes a plugin state.
+   *
+   * @throws PluginCallError with the schema error or the plugin's last error.
+   */
+  async init(config = ''): Promise<PluginState> {
+    const invalid = this.validateConfig(config);
+    if (invalid) throw new PluginCallError('init', invalid);
+    const memory = new HarnessMemory();
+    const log: LogSink = this.options.log ?? ((severity, message) => this.logs.push({ severity, message }));
+    const symbols = new PluginSymbols(this.registration, memory, log);
+    const rc = await symbols.init(config.trim() === '' ? '{}' : config);
+    if (rc !== ReturnCode.Success) {
+      const message = symbols.getLastError();
+      await symbols.destroy();
+      throw new PluginCallError('init', message);
+    }
+    return new PluginState(this, symbols, memory);
+  }
+}
+
+/** What `PluginState.run` returns for each event. */
+export interface RunRow {
+  readonly number: number;
+  readonly timestamp: bigint;
+  /** `event_to_string` text (`evt.plugininfo`). */
+  readonly plugininfo: string;
+  /** Each requested field by its name as written. */
+  readonly fields: Record<string, ExtractedValue>;
+}
+
+/** One initialized plugin state, driven like libsinsp drives it. */
+export class PluginState {
+  private eventCounter = 0;
+  private generation = 0;
+  private loaded: { event: CapturedEvent | undefined; key: string } = { event: undefined, key: '' };
+  private destroyed = false;
+
+  /** @internal */
+  constructor(
+    readonly harness: PluginHarness,
+    /** The symbols layer of this state, for tests that drive it directly. */
+    readonly symbols: PluginSymbols,
+    private readonly memory: HarnessMemory,
+  ) {}
+
+  /** `plugin_list_open_params`, parsed. */
+  async listOpenParams(): Promise<{ value: string; desc: string; separator: string }[]> {
+    const json = await this.symbols.listOpenParams();
+    if (json === null) throw new PluginCallError('list_open_params', this.symbols.getLastError());
+    return JSON.parse(json) as { value: string; desc: string; separator: string }[];
+  }
+
+  /**
+   * `plugin_open`.
+   *
+   * @throws PluginCallError with the plugin's last error.
+   */
+  async open(params = ''): Promise<Capture> {
+    this.requireSourcing('open');
+    const handle = await this.symbols.open(params);
+    if (handle === 0) throw new PluginCallError('open', this.symbols.getLastError());
+    return new Capture(this, handle, this.memory);
+  }
+
+  /** @internal Numbers an event as the host does. */
+  nextEventNumber(): number {
+    return ++this.eventCounter;
+  }
+
+  /**
+   * Extracts one field from one event with one `extract_fields` call, as libsinsp does.
+   *
+   * @param field - `name` or `name[arg]`.
+   * @throws Error for a field the plugin does not declare or a bad argument (as libsinsp rejects them).
+   * @throws PluginCallError when the plugin fails, with its last error.
+   */
+  extract(event: CapturedEvent, field: string | FieldSelector, options: { wantOffsets?: boolean } = {}): ExtractedValue {
+    return this.extractWithOffsets(event, field, options).value;
+  }
+
+  /** Like `extract`, also returning the value offsets the plugin reported (API 3.11). */
+  extractWithOffsets(
+    event: CapturedEvent,
+    field: string | FieldSelector,
+    options: { wantOffsets?: boolean } = { wantOffsets: true },
+  ): { value: ExtractedValue; offsets: { start: number; length: number }[] | undefined } {
+    this.requireExtraction('extract_fields');
+    const selector = typeof field === 'string' ? parseFieldSelector(field, this.harness.fields) : field;
+    this.loadEvent(event);
+    const control = this.symbols.control;
+    control[ControlI32.FieldId] = selector.fieldId;
+    control[ControlI32.ArgPresent] = selector.argPresent ? 1 : 0;
+    control[ControlI32.WantOffsets] = options.wantOffsets ? 1 : 0;
+    new Float64Array(control.buffer)[ControlF64.ArgIndex] = selector.argIndex;
+    const rc = this.symbols.extract(selector.argKey);
+    if (rc !== ReturnCode.Success) throw new PluginCallError('extract_fields', this.symbols.getLastError());
+    const count = control[ControlI32.ResultCount];
+    const results = this.memory.get(BufferKind.Results);
+    const values = decodeResults(results, selector.field.type, count);
+    const offsets = control[ControlI32.ResultHasOffsets] ? decodeOffsets(results, count) : undefined;
+    if (!selector.field.isList && count > 1) {
+      throw new PluginCallError('extract_fields', `non-list field ${selector.field.name} returned ${count} values`);
+    }
+    return { value: count === 0 ? undefined : selector.field.isList ? values : values[0], offsets };
+  }
+
+  /** `plugin_event_to_string`: the `evt.plugininfo` text. */
+  eventToString(event: CapturedEvent): string {
+    this.loadEvent(event);
+    return this.symbols.eventToString();
+  }
+
+  /**
+   * Runs a whole capture: open, next_batch until EOF or `maxEvents`, every field extracted from every
+   * event (one call per field), `event_to_string`, close.
+   */
+  async run(options: { open?: string; fields?: readonly string[]; maxEvents?: number } = {}): Promise<RunRow[]> {
+    const selectors = (options.fields ?? []).map((f) => parseFieldSelector(f, this.harness.fields));
+    const capture = await this.open(options.open ?? '');
+    const rows: RunRow[] = [];
+    try {
+      for await (const event of capture.events({ maxEvents: options.maxEvents })) {
+        const fields: Record<string, ExtractedValue> = {};
+        for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
+        rows.push({ number: event.number, timestamp: event.timestamp, plugininfo: this.eventToString(event), fields });
+      }
+    } finally {
+      await capture.close();
+    }
+    return rows;
+  }
+
+  /** `plugin_destroy`. Idempotent. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await this.symbols.destroy();
+  }
+
+  private loadEvent(event: CapturedEvent): void {
+    const key = `${event.number}:${event.timestamp}`;
+    if (this.loaded.event === event && this.loaded.key === key) return;
+    this.symbols.reserveEventBuffer(event.bytes.length);
+    new Uint8Array(this.memory.get(BufferKind.Event)).set(event.bytes);
+    const control = this.symbols.control;
+    control[ControlI32.EventLength] = event.bytes.length;
+    new Float64Array(control.buffer)[ControlF64.EventNumber] = event.number;
+    control[ControlI32.EventGeneration] = ++this.generation;
+    this.loaded = { event, key };
+  }
+
+  private requireSourcing(call: string): void {
+    if (!this.harness.registration.capabilities.sourcing) throw new Error(`${call}: the plugin has no event sourcing capability`);
+  }
+
+  private requireExtraction(call: string): void {
+    if (!this.harness.registration.capabilities.extraction) throw new Error(`${call}: the plugin has no field extraction capability`);
+  }
+}
+
+/** The result of one `next_batch` call. */
+export interface BatchResult {
+  readonly rc: ReturnCode;
+  readonly events: CapturedEvent[];
+}
+
+/** An open capture (a source instance). */
+export class Capture {
+  private pendingRc: ReturnCode | undefined;
+  private closed = false;
+
+  /** @internal */
+  constructor(
+    private readonly state: PluginState,
+    private readonly handle: number,
+    private readonly memory: HarnessMemory,
+  ) {}
+
+  /** One raw `plugin_next_batch` call: its return code and the events returned with it. */
+  async nextBatch(): Promise<BatchResult> {
+    const symbols = this.state.symbols;
+    const rc = await symbols.nextBatch(this.handle);
+    const count = symbols.control[ControlI32.BatchCount];
+    const pluginId = this.state.harness.registration.info.id ?? 0;
+    const now = () => BigInt(Date.now()) * 1_000_000n;
+    const raw = count > 0 ? splitBatch(this.memory.get(BufferKind.Batch, this.handle), count, pluginId, now) : [];
+    return { rc, events: raw.map((e) => ({ ...e, number: this.state.nextEventNumber() })) };
+  }
+
+  /**
+   * The events of the capture, with libscap's semantics: events returned together with TIMEOUT, EOF or
+   * FAILURE are delivered first and the code is acted on at the next step; TIMEOUT means "call again";
+   * SUCCESS with no events is an error.
+   *
+   * @throws PluginCallError when next_batch fails (after the events it returned were delivered).
+   */
+  async *events(options: { maxEvents?: number } = {}): AsyncGenerator<CapturedEvent> {
+    const max = options.maxEvents ?? Infinity;
+    let delivered = 0;
+    while (delivered < max) {
+      if (this.pendingRc !== undefined) {
+        const rc = this.pendingRc;
+        this.pendingRc = undefined;
+        if (rc === ReturnCode.Eof) return;
+        if (rc === ReturnCode.Failure) throw new PluginCallError('next_batch', this.state.symbols.getLastError());
+      }
+      const { rc, events } = await this.nextBatch();
+      if (rc === ReturnCode.Success && events.length === 0) {
+        throw new PluginCallError('next_batch', 'returned SUCCESS with no events');
+      }
+      if (rc !== ReturnCode.Success && rc !== ReturnCode.Timeout && rc !== ReturnCode.Eof && rc !== ReturnCode.Failure) {
+        throw new PluginCallError('next_batch', `returned unknown code ${rc}`);
+      }
+      if (rc !== ReturnCode.Success && rc !== ReturnCode.Timeout) this.pendingRc = rc;
+      for (const event of events) {
+        if (delivered >= max) return;
+        delivered++;
+        yield event;
+      }
+    }
+  }
+
+  /** `plugin_get_progress`: value in [0, 1] and the detail text. */
+  progress(): { value: number; detail: string } {
+    const detail = this.state.symbols.getProgress(this.handle);
+    return { value: this.state.symbols.control[ControlI32.ProgressPct] / 10000, detail };
+  }
+
+  /** `plugin_close`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.state.symbols.close(this.handle);
+  }
+}

@@ -1,0 +1,209 @@
+// falco-plugin-host: loads any Falco plugin library the way libsinsp does and
+// drives it from the command line. See --help.
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "falco_plugin_api.h"
+#include "info.hpp"
+#include "runner.hpp"
+
+namespace {
+
+const char* const kUsage =
+    R"(falco-plugin-host - load and drive a Falco plugin library like libsinsp does
+(plugin API )" PLUGIN_API_VERSION_STR R"()
+
+Usage:
+  falco-plugin-host run <lib.so> [options]
+  falco-plugin-host info <lib.so>
+  falco-plugin-host --help
+
+info <lib.so>
+  Load the library (dlopen, symbol and capability checks, fields JSON
+  validation; no init) and print its static information as JSON: name,
+  version, description, contact, requiredApiVersion, capabilities, id,
+  eventSource, fields, extractEventSources, initSchema (and parseEventSources /
+  asyncEvents for plugins with those capabilities).
+
+run <lib.so>
+  Load the source plugin (and any --extractor), validate the init configs
+  against the plugins' init schemas, then for every state:
+  init -> open -> next_batch loop (extracting the requested fields, one field
+  per extract_fields call) -> close -> destroy.
+
+  --config <json>           init config of the source plugin (default "";
+                            with an init schema, "" becomes "{}")
+  --open <params>           open params of the source plugin (default "")
+  --fields <f1,f2[arg],...> fields to extract for each event, routed to the
+                            loaded plugin that declares them and is compatible
+                            with the source's event source
+  --extractor <lib.so>      also load an extractor plugin (repeatable)
+  --extractor-config <json> init config of the preceding --extractor
+  --max-events <n>          stop each capture after n events (default: until EOF)
+  --json                    one JSON object per event and line:
+                            {"evt.num":N,"evt.ts":T,"evt.plugininfo":"...",
+                             "<field as written>":value,...}
+                            uint64/reltime/abstime as numbers, string as
+                            strings, bool as true/false, ipaddr/ipnet as text,
+                            list fields as arrays, no value as null
+                            (without --json: one readable text line per event)
+  --quiet                   print no events and skip event_to_string (fields
+                            are still extracted and checked): for benchmarks
+  --parallel <N>            run N independent plugin states concurrently, one
+                            per thread; every event line is tagged with its
+                            thread ("thread":k in JSON, "thread=k" in text)
+  --cycles <N>              repeat the whole init..destroy sequence N times
+                            (per thread); lines are tagged "cycle":c when N > 1.
+                            The library is loaded once.
+  --stats                   at the end print one JSON line on stderr:
+                            {"events","batches","wallNs" (from before dlopen
+                            to the end),"loopNs" (sum of the open..close
+                            loops),"extractCalls","extractNs" (time inside
+                            extract_fields),"firstEventNs" (from before dlopen
+                            to the first delivered event),"maxRssKb",
+                            "threads","cycles","errors"}
+  --progress                print get_progress results on stderr after each
+                            batch, timeout and at EOF
+  --no-offsets              pass value_offsets = NULL to extract_fields (by
+                            default plugins requiring API >= 3.11 get a valid
+                            request, as libsinsp gives when offsets are wanted)
+
+Semantics (as libsinsp/libscap):
+  - events returned with TIMEOUT, EOF or FAILURE are delivered first, the
+    result code is acted on at the next call; TIMEOUT means call again;
+    0 events with SUCCESS is an error
+  - plugin id 0 in an event is replaced by the plugin's id, ts = UINT64_MAX by
+    the current time, tid by -1; a plugin with an id may only emit type 322
+    events with 2 params and its own id
+  - extract_fields gets num_fields = 1; an index argument absent or not
+    numeric is passed as arg_index = UINT64_MAX; flist is 64 for list fields
+  - plugins with extraction capability get a tables input whose tables list
+    is empty (this host has no state tables)
+  - plugin logs are printed on stderr as "[<plugin name>] <severity>: <msg>"
+
+Exit status: 0 on EOF or --max-events; 1 on any error (load, config, open,
+next_batch, malformed event, failed extraction: the run continues to the end
+and every failure is reported on stderr); 2 on command-line errors.
+)";
+
+[[noreturn]] void usage_error(const std::string& msg) {
+    std::fprintf(stderr, "error: %s\n(see falco-plugin-host --help)\n", msg.c_str());
+    std::exit(2);
+}
+
+uint64_t parse_count(const std::string& opt, const std::string& v, uint64_t min) {
+    if (v.empty() || v[0] == '-') usage_error(opt + " expects a non-negative integer, got '" + v + "'");
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+    if (errno != 0 || end == nullptr || *end != '\0') {
+        usage_error(opt + " expects a non-negative integer, got '" + v + "'");
+    }
+    if (n < min) usage_error(opt + " must be at least " + std::to_string(min));
+    return n;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // captured first: the stats' wall and first-event times start before dlopen
+    const auto t0 = fph::Clock::now();
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    for (const auto& a : args) {
+        if (a == "--help" || a == "-h") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+    }
+
+    const std::string cmd = args[0];
+    try {
+        if (cmd == "info") {
+            if (args.size() != 2) usage_error("info expects exactly one library path");
+            return fph::info_command(args[1]);
+        }
+        if (cmd != "run") usage_error("unknown command '" + cmd + "'");
+
+        fph::RunOptions opts;
+        bool have_source = false;
+        for (size_t i = 1; i < args.size(); i++) {
+            std::string a = args[i];
+            std::string value;
+            bool has_inline = false;
+            if (a.rfind("--", 0) == 0) {
+                const size_t eq = a.find('=');
+                if (eq != std::string::npos) {
+                    value = a.substr(eq + 1);
+                    a = a.substr(0, eq);
+                    has_inline = true;
+                }
+            }
+            auto take = [&]() -> std::string {
+                if (has_inline) return value;
+                if (i + 1 >= args.size()) usage_error(a + " expects a value");
+                return args[++i];
+            };
+            auto flag = [&]() {
+                if (has_inline) usage_error(a + " takes no value");
+            };
+            if (a == "--config") {
+                opts.source.config = take();
+            } else if (a == "--open") {
+                opts.open_params = take();
+            } else if (a == "--fields") {
+                opts.fields = take();
+            } else if (a == "--extractor") {
+                opts.extractors.push_back({take(), std::string()});
+            } else if (a == "--extractor-config") {
+                if (opts.extractors.empty()) usage_error("--extractor-config must follow an --extractor");
+                opts.extractors.back().config = take();
+            } else if (a == "--max-events") {
+                opts.max_events = parse_count(a, take(), 1);
+            } else if (a == "--parallel") {
+                opts.parallel = static_cast<unsigned>(parse_count(a, take(), 1));
+                if (opts.parallel > 1024) usage_error("--parallel is limited to 1024");
+            } else if (a == "--cycles") {
+                opts.cycles = parse_count(a, take(), 1);
+            } else if (a == "--json") {
+                flag();
+                opts.json = true;
+            } else if (a == "--stats") {
+                flag();
+                opts.stats = true;
+            } else if (a == "--quiet") {
+                flag();
+                opts.quiet = true;
+            } else if (a == "--progress") {
+                flag();
+                opts.progress = true;
+            } else if (a == "--no-offsets") {
+                flag();
+                opts.offsets = false;
+            } else if (a.rfind("--", 0) == 0) {
+                usage_error("unknown option '" + a + "'");
+            } else if (!have_source) {
+                opts.source.path = a;
+                have_source = true;
+            } else {
+                usage_error("unexpected argument '" + a + "'");
+            }
+        }
+        if (!have_source) usage_error("run expects a plugin library path");
+        return fph::run_command(opts, t0);
+    } catch (const fph::HostError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: unexpected failure: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,40 @@
+// The `run` command: drive a source plugin (and optional extractors) through
+// init -> open -> next_batch/extract loop -> close -> destroy.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+
+namespace fph {
+
+struct PluginSpec {
+    std::string path;
+    std::string config;
+};
+
+struct RunOptions {
+    PluginSpec source;
+    std::string open_params;
+    std::vector<PluginSpec> extractors;
+    std::string fields;          // comma-separated, as given to --fields
+    uint64_t max_events = 0;     // per state; 0 = unlimited
+    bool json = false;
+    bool stats = false;
+    bool offsets = true;         // pass value_offsets to API >= 3.11 plugins
+    bool quiet = false;          // no per-event output, no event_to_string
+    bool progress = false;       // report get_progress on stderr
+    unsigned parallel = 1;
+    uint64_t cycles = 1;
+};
+
+// Returns the process exit status (0 = success). Throws HostError for setup
+// errors (loading, config validation, field list).
+int run_command(const RunOptions& opts, Clock::time_point t0);
+
+// Asks running loops to stop at the next event (signal handlers).
+void request_stop();
+
+}  // namespace fph

@@ -1,0 +1,265 @@
+// Embedded Node.js runtime core of the Falco TypeScript plugin SDK.
+//
+// One Node runtime per process (shared by every plugin library built with this SDK, even when
+// several are loaded RTLD_LOCAL into one host), one node::Environment per plugin state, JS calls
+// made on the caller's thread, and one pump thread per environment that keeps the libuv loop
+// running while the host is busy elsewhere. See native/runtime/README.md for the design,
+// lifetime rules and thread rules.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <node_api.h>  // napi_addon_register_func
+#include <v8.h>
+
+struct uv_loop_s;
+namespace node {
+class Environment;
+class CommonEnvironmentSetup;
+}  // namespace node
+
+namespace falco_ts {
+namespace rt {
+
+// Same numbering as ss_plugin_log_severity of the Falco plugin API (so it can be passed through).
+enum class Severity : int {
+  kFatal = 1,
+  kCritical = 2,
+  kError = 3,
+  kWarning = 4,
+  kNotice = 5,
+  kInfo = 6,
+  kDebug = 7,
+  kTrace = 8,
+};
+
+// Receives console output and runtime diagnostics. `msg` is UTF-8, not NUL-terminated, without
+// a trailing newline. Called on whatever thread runs JS (a host thread or the pump thread); the
+// callee must be thread-safe. Never called after Environment::~Environment returned.
+using LogFn = void (*)(void* user, Severity severity, const char* msg, size_t len);
+
+// ---------------------------------------------------------------------------------------------
+// Per-process runtime (lazy, once, never torn down)
+// ---------------------------------------------------------------------------------------------
+
+// Initialises Node for the whole process on first use (thread-safe; later calls are cheap).
+// Returns false (and sets *error) when initialisation failed; it is never retried.
+bool EnsureProcessRuntime(std::string* error);
+
+// How many times node::InitializeOncePerProcess was called in this process (all libraries).
+// 0 before the first environment, then 1 forever: proves that libraries share the runtime.
+int ProcessInitCount();
+
+// Address of the process-wide runtime state (equal in every library when it is shared).
+const void* ProcessStateAddress();
+
+// Milliseconds spent in node::InitializeOncePerProcess (0 before it ran).
+double ProcessInitMs();
+
+// ---------------------------------------------------------------------------------------------
+// Arguments and results
+// ---------------------------------------------------------------------------------------------
+
+struct Arg {
+  enum class Kind : uint8_t { kUndefined, kNull, kBool, kInt32, kUint32, kDouble, kInt64, kUint64, kString };
+  Kind kind = Kind::kUndefined;
+  union {
+    bool b;
+    int32_t i32;
+    uint32_t u32;
+    double d;
+    int64_t i64;   // passed as BigInt
+    uint64_t u64;  // passed as BigInt
+    struct {
+      const char* ptr;  // UTF-8; need not be NUL-terminated
+      size_t len;
+    } s;
+  };
+  Arg() : d(0) {}
+  static Arg Undefined() { return Arg(); }
+  static Arg Null() { Arg a; a.kind = Kind::kNull; return a; }
+  static Arg Bool(bool v) { Arg a; a.kind = Kind::kBool; a.b = v; return a; }
+  static Arg Int32(int32_t v) { Arg a; a.kind = Kind::kInt32; a.i32 = v; return a; }
+  static Arg Uint32(uint32_t v) { Arg a; a.kind = Kind::kUint32; a.u32 = v; return a; }
+  static Arg Double(double v) { Arg a; a.kind = Kind::kDouble; a.d = v; return a; }
+  static Arg BigInt64(int64_t v) { Arg a; a.kind = Kind::kInt64; a.i64 = v; return a; }
+  static Arg BigUint64(uint64_t v) { Arg a; a.kind = Kind::kUint64; a.u64 = v; return a; }
+  static Arg String(std::string_view v) { Arg a; a.kind = Kind::kString; a.s = {v.data(), v.size()}; return a; }
+};
+
+// What the caller wants back. A returned Promise is awaited (see CallOptions) before conversion.
+enum class Want : uint8_t {
+  kVoid,    // ignore the value
+  kNumber,  // number, BigInt (converted to double) or boolean (0/1) -> Result::number
+  kInt64,   // number or BigInt -> Result::i64 (and Result::number)
+  kBool,    // JS truthiness -> Result::boolean
+  kString,  // string; other values are converted with String(v) -> Result::str
+};
+
+// Reusable result holder. Reuse one per caller (per plugin state / per thread): after warm-up a
+// call does not allocate on the C++ heap as long as the string fits the capacity already reached.
+struct Result {
+  bool ok = false;
+  double number = 0;
+  int64_t i64 = 0;
+  bool boolean = false;
+  std::string str;    // UTF-8 result for Want::kString
+  std::string error;  // "<Error name>: <message> (at <first stack frame>)" when !ok
+  Result() { str.reserve(256); error.reserve(256); }
+};
+
+struct CallOptions {
+  bool await_promise = true;  // a returned Promise: run the loop on this thread until it settles
+  int await_timeout_ms = -1;  // -1: no limit; otherwise fail with a timeout error
+};
+
+// ---------------------------------------------------------------------------------------------
+// Environment: one per plugin state
+// ---------------------------------------------------------------------------------------------
+
+// How pending process.nextTick callbacks / microtasks are drained after each call.
+enum class DrainMode : uint8_t {
+  kCallbackScope,  // node::CallbackScope: microtasks + nextTick queue + unhandled-rejection
+                   // processing, like Node's own MakeCallback (correct; default)
+  kMicrotasks,     // isolate->PerformMicrotaskCheckpoint() only: cheaper, but nextTicks and
+                   // unhandled-rejection reports wait for the next loop callback
+  kNone,           // nothing (benchmarking only)
+};
+
+struct LinkedBinding {
+  const char* name;               // JS: process._linkedBinding(name)
+  napi_addon_register_func init;  // Node-API module initialiser; Environment::Current() is set
+};
+
+struct EnvironmentOptions {
+  std::string bundle_path;  // absolute path of the CommonJS bundle; its module.exports is used
+  LogFn log = nullptr;      // console / diagnostics sink; nullptr: write to the host's stderr
+  void* log_user = nullptr;
+  std::vector<LinkedBinding> bindings;  // extra Node-API bindings for the plugin layer
+  std::vector<std::string> argv;        // appended to process.argv
+  bool pump = true;                     // run the background loop-pump thread
+  DrainMode drain = DrainMode::kCallbackScope;
+  size_t max_async_errors = 64;  // recorded uncaught errors kept (oldest dropped first)
+};
+
+class Environment;
+
+// RAII scope for running JS of `env` on the current thread: Locker -> Isolate::Scope ->
+// HandleScope -> Context::Scope (the TryCatch is per call, see Environment::Call). While alive,
+// the isolate belongs to this thread; other threads calling the same environment wait. After the
+// JS work the destructor wakes the pump thread if the loop now needs attention sooner.
+class CallScope {
+ public:
+  explicit CallScope(Environment& env);
+  ~CallScope();
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+  v8::Isolate* isolate() const { return isolate_; }
+  v8::Local<v8::Context> context() const { return context_; }
+
+ private:
+  Environment& env_;
+  v8::Isolate* isolate_;
+  v8::Locker locker_;
+  v8::Isolate::Scope isolate_scope_;
+  v8::HandleScope handle_scope_;
+  v8::Local<v8::Context> context_;
+  v8::Context::Scope context_scope_;
+  Environment* previous_;
+};
+
+// Index of a JS function taken from the bundle's exports (Environment::Function).
+using FunctionId = int;
+
+class Environment {
+ public:
+  // Creates the environment, loads the bundle and starts the pump. On failure returns nullptr
+  // and sets *error (the bundle's load error included). Must not be called from a thread that
+  // is currently running JS of another environment.
+  static std::unique_ptr<Environment> Create(const EnvironmentOptions& options, std::string* error);
+
+  // Stops the pump, emits 'exit', stops and frees the environment. Must not run concurrently
+  // with calls on this environment.
+  ~Environment();
+
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  // Looks up exports[name] and keeps a v8::Global to it. Returns -1 if it is not a function.
+  // Cheap after the first lookup of a name (cached). Thread-safe.
+  FunctionId Function(const char* name);
+
+  // Calls a function with `args` (this = the exports object) and converts its value (awaiting
+  // a returned Promise unless disabled). Never throws, never reaches Node's fatal path: a JS
+  // exception, termination or exit becomes r.error. Thread-safe (calls are serialised per
+  // environment by the Locker); `r` belongs to the caller.
+  bool Call(FunctionId fn, const Arg* args, size_t argc, Want want, Result& r,
+            const CallOptions& opts = CallOptions());
+  bool Call(FunctionId fn, std::initializer_list<Arg> args, Want want, Result& r,
+            const CallOptions& opts = CallOptions()) {
+    return Call(fn, args.begin(), args.size(), want, r, opts);
+  }
+
+  // Convenience for single-threaded users: a Result owned by the environment. Only valid while a
+  // single thread uses this environment (e.g. per-state calls the host makes sequentially).
+  Result& SharedResult() { return shared_result_; }
+
+  // Same as Call, for use inside an existing CallScope with a function value of your own.
+  bool CallValue(CallScope& scope, v8::Local<v8::Function> fn, v8::Local<v8::Value> recv, int argc,
+                 v8::Local<v8::Value>* argv, Want want, Result& r, const CallOptions& opts = CallOptions(),
+                 v8::Local<v8::Value>* out_value = nullptr);
+
+  // False after JS called process.exit() (or after a fatal runtime error): every later call
+  // fails with an error naming the exit code.
+  bool alive() const;
+  int exit_code() const;  // -1 while alive
+
+  // Uncaught exceptions / unhandled rejections recorded since the last call (oldest first).
+  // Each entry: "uncaughtException: <message> (at ...)" or "unhandledRejection: ...".
+  bool PopAsyncError(std::string* out);
+  uint64_t async_error_count() const;  // total ever recorded
+
+  // Wakes the pump thread (e.g. after native code scheduled work on the loop).
+  void WakePump();
+
+  double startup_ms() const { return startup_ms_; }
+  v8::Isolate* isolate() const;
+  v8::Local<v8::Context> context() const;  // only inside a CallScope
+  uv_loop_s* loop() const;
+  node::Environment* node_env() const;
+  v8::Local<v8::Object> exports() const;  // only inside a CallScope
+  const EnvironmentOptions& options() const { return options_; }
+
+  // The Environment whose JS runs on this thread (set by CallScope, the pump and Create);
+  // nullptr elsewhere (e.g. in worker_threads). Used by Node-API bindings to find their state.
+  static Environment* Current();
+
+  // Emits a log line through the environment's sink.
+  void Log(Severity severity, std::string_view msg) const;
+
+  // Formats a caught exception as "<name>: <message> (at <first frame>)".
+  static void FormatException(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                              v8::TryCatch& tc, std::string* out);
+
+  struct Impl;  // private, defined in src/internal.h
+  Impl* impl_for_internal() const { return impl_.get(); }
+
+ private:
+  friend class CallScope;
+  explicit Environment(const EnvironmentOptions& options);
+  void AfterJs();  // under the Locker, after JS ran on a host thread
+
+  EnvironmentOptions options_;
+  std::unique_ptr<Impl> impl_;
+  Result shared_result_;
+  double startup_ms_ = 0;
+};
+
+}  // namespace rt
+}  // namespace falco_ts

@@ -1,0 +1,79 @@
+// Node-API module `falco_ts_runtime` (process._linkedBinding('falco_ts_runtime')) used by the
+// bootstrap: log routing and error recording. Linked into every environment with
+// node::AddLinkedBinding; the owning Environment is found through Environment::Current() when
+// the module is initialised (always on a thread running that environment's JS).
+#include <napi.h>
+
+#include "internal.h"
+
+namespace falco_ts {
+namespace rt {
+
+namespace {
+
+struct BindingData {
+  Environment* env;
+};
+
+Environment* EnvOf(const Napi::CallbackInfo& info) {
+  BindingData* data = info.Env().GetInstanceData<BindingData>();
+  return data ? data->env : nullptr;
+}
+
+// Copies a JS string argument into `out` (UTF-8). Returns false if it is not a string.
+bool StringArg(const Napi::CallbackInfo& info, size_t i, std::string* out) {
+  if (info.Length() <= i || !info[i].IsString()) return false;
+  napi_env env = info.Env();
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, info[i], nullptr, 0, &len) != napi_ok) return false;
+  out->resize(len + 1);
+  if (napi_get_value_string_utf8(env, info[i], out->data(), len + 1, &len) != napi_ok) return false;
+  out->resize(len);
+  return true;
+}
+
+Napi::Value Log(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  int severity = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value()
+                                                         : static_cast<int>(Severity::kInfo);
+  if (severity < 1 || severity > 8) severity = static_cast<int>(Severity::kInfo);
+  thread_local std::string text;  // reused: console.log does not allocate on the C++ heap
+  if (!StringArg(info, 1, &text)) text = "<non-string log message>";
+  if (env) {
+    env->Log(static_cast<Severity>(severity), text);
+  } else {  // e.g. a worker thread: no environment of ours, keep the host's stdout clean
+    std::fprintf(stderr, "[falco-ts worker] %s\n", text.c_str());
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value RecordError(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  std::string text;
+  if (!StringArg(info, 0, &text)) text = "<unknown error>";
+  if (env) RecordAsyncError(env, std::move(text));
+  return info.Env().Undefined();
+}
+
+Napi::Value LoadError(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  std::string text;
+  if (!StringArg(info, 0, &text)) text = "<unknown load error>";
+  if (env) SetLoadError(env, std::move(text));
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
+  Napi::Env env(raw_env);
+  Napi::Object exports(raw_env, raw_exports);
+  env.SetInstanceData(new BindingData{Environment::Current()});
+  exports.Set("log", Napi::Function::New(env, Log, "log"));
+  exports.Set("recordError", Napi::Function::New(env, RecordError, "recordError"));
+  exports.Set("loadError", Napi::Function::New(env, LoadError, "loadError"));
+  return exports;
+}
+
+}  // namespace rt
+}  // namespace falco_ts

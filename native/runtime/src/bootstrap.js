@@ -1,0 +1,128 @@
+// Bootstrap of every embedded environment (runs inside node::LoadEnvironment as the body of a
+// function receiving Node's internal `process` and `require`). Embedded into the library at
+// build time; `BUNDLE_PATH` is prepended by the C++ side. Its return value (the bundle's
+// exports) is what the native side calls into.
+//
+// Order matters: signals and error handlers first, then output routing, then the bundle.
+const native = process._linkedBinding('falco_ts_runtime');
+
+const SEVERITY_ERROR = 3;
+const SEVERITY_WARNING = 4;
+const SEVERITY_INFO = 6;
+const SEVERITY_DEBUG = 7;
+
+// Same format as the native side: "<stack head> (at <first frame>)".
+function describe(value) {
+  try {
+    if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
+      const stack = value.stack;
+      if (typeof stack === 'string' && stack.length > 0) {
+        const at = stack.indexOf('\n    at ');
+        if (at < 0) return stack;
+        const end = stack.indexOf('\n', at + 1);
+        const frame = stack.slice(at + 8, end < 0 ? undefined : end).trim();
+        return `${stack.slice(0, at)} (at ${frame})`;
+      }
+      if (value instanceof Error) return `${value.name}: ${value.message}`;
+    }
+    return String(value);
+  } catch {
+    return '<unprintable value>';
+  }
+}
+
+// 1. The host owns the process signals. Node installs a native signal handler the first time a
+//    listener for a signal name is added (through its own 'newListener' listener): remove Node's
+//    listeners so that process.on('SIGINT', ...) stays a plain event registration.
+for (const event of ['newListener', 'removeListener']) {
+  for (const listener of process.listeners(event)) process.removeListener(event, listener);
+}
+process.abort = function abort() {
+  throw new Error('process.abort() is not available inside a Falco plugin');
+};
+
+// 2. Errors nobody caught are recorded (the native side can retrieve them) instead of ending
+//    the event loop, and logged.
+process.on('uncaughtException', (err, origin) => {
+  const kind = origin === 'unhandledRejection' ? 'unhandledRejection' : 'uncaughtException';
+  const text = `${kind}: ${describe(err)}`;
+  native.recordError(text);
+  native.log(SEVERITY_ERROR, text);
+});
+process.on('unhandledRejection', (reason) => {
+  const text = `unhandledRejection: ${describe(reason)}`;
+  native.recordError(text);
+  native.log(SEVERITY_ERROR, text);
+});
+
+// 3. Output goes to the host's logger, never to the host's stdout/stderr.
+const util = require('util');
+const { Writable } = require('stream');
+const format = (args) => util.formatWithOptions({ colors: false }, ...args);
+
+function lineStream(severity, fd) {
+  let pending = '';
+  const stream = new Writable({
+    decodeStrings: false,
+    write(chunk, encoding, callback) {
+      pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        native.log(severity, pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+      callback();
+    },
+  });
+  stream.flushPending = () => {
+    if (pending.length > 0) native.log(severity, pending);
+    pending = '';
+  };
+  stream.fd = fd;
+  stream.isTTY = false;
+  stream._isStdio = true;
+  stream.destroySoon = stream.destroy;
+  stream._destroy = (err, callback) => callback(err); // like Node's stdio: never really closed
+  return stream;
+}
+const stdout = lineStream(SEVERITY_INFO, 1);
+const stderr = lineStream(SEVERITY_ERROR, 2);
+for (const [name, stream] of [['stdout', stdout], ['stderr', stderr]]) {
+  Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
+}
+process._rawDebug = (...args) => native.log(SEVERITY_DEBUG, format(args));
+
+const con = globalThis.console;
+con.log = (...args) => native.log(SEVERITY_INFO, format(args));
+con.info = (...args) => native.log(SEVERITY_INFO, format(args));
+con.debug = (...args) => native.log(SEVERITY_DEBUG, format(args));
+con.warn = (...args) => native.log(SEVERITY_WARNING, format(args));
+con.error = (...args) => native.log(SEVERITY_ERROR, format(args));
+con.trace = function trace(...args) {
+  const err = { name: 'Trace', message: format(args) };
+  Error.captureStackTrace(err, trace);
+  native.log(SEVERITY_DEBUG, err.stack);
+};
+con.dir = (obj, options) => native.log(SEVERITY_INFO, util.inspect(obj, { ...options, colors: false }));
+
+process.removeAllListeners('warning');
+process.on('warning', (w) => native.log(SEVERITY_WARNING, `${w.name}: ${w.message}`));
+process.on('exit', () => {
+  stdout.flushPending();
+  stderr.flushPending();
+});
+
+// 4. Load the plugin bundle with a require rooted at its own path.
+const requireFromBundle = require('module').createRequire(BUNDLE_PATH);
+let pluginExports;
+try {
+  pluginExports = requireFromBundle(BUNDLE_PATH);
+} catch (err) {
+  native.loadError(`cannot load ${BUNDLE_PATH}: ${describe(err)}`);
+  return undefined;
+}
+if (pluginExports === null || (typeof pluginExports !== 'object' && typeof pluginExports !== 'function')) {
+  native.loadError(`${BUNDLE_PATH} must export an object (module.exports), got ${typeof pluginExports}`);
+  return undefined;
+}
+return pluginExports;

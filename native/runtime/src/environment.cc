@@ -1,0 +1,251 @@
+// Environment lifetime: creation (isolate + loop + node::Environment, exit handler, linked
+// bindings, bootstrap, bundle), bookkeeping, and teardown in a safe order.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "internal.h"
+
+namespace falco_ts {
+namespace rt {
+
+namespace {
+
+// JSON string literal (valid JS) for embedding a path into the bootstrap source.
+std::string JsStringLiteral(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += "\"";
+  return out;
+}
+
+// Restores the thread's "current environment" on scope exit.
+class CurrentEnvGuard {
+ public:
+  explicit CurrentEnvGuard(Environment* env) : previous_(CurrentEnvSlot()) { CurrentEnvSlot() = env; }
+  ~CurrentEnvGuard() { CurrentEnvSlot() = previous_; }
+
+ private:
+  Environment* previous_;
+};
+
+}  // namespace
+
+Environment*& CurrentEnvSlot() {
+  static thread_local Environment* current = nullptr;
+  return current;
+}
+
+Environment* Environment::Current() { return CurrentEnvSlot(); }
+
+Environment::Environment(const EnvironmentOptions& options) : options_(options), impl_(new Impl()) {
+  impl_->self = this;
+}
+
+std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& options, std::string* error) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string scratch;
+  if (error == nullptr) error = &scratch;
+  if (options.bundle_path.empty() || options.bundle_path[0] != '/') {
+    *error = "falco-ts runtime: bundle_path must be an absolute path";
+    return nullptr;
+  }
+  if (!EnsureProcessRuntime(error)) return nullptr;
+  abi1::ProcessState& ps = abi1::SharedProcessState();
+
+  std::unique_ptr<Environment> self(new Environment(options));
+  Impl* impl = self->impl_.get();
+
+  std::vector<std::string> errors;
+  std::vector<std::string> args = {"falco-ts-plugin", options.bundle_path};
+  args.insert(args.end(), options.argv.begin(), options.argv.end());
+  const std::vector<std::string>& exec_args = ps.init_result->exec_args();
+  // Not kOwnsProcessState: JS cannot chdir/umask/setuid the host. No inspector. No
+  // $HOME/.node_modules or NODE_PATH lookups. Raw fs.open() fds are closed on teardown.
+  const auto flags = static_cast<node::EnvironmentFlags::Flags>(
+      node::EnvironmentFlags::kNoCreateInspector | node::EnvironmentFlags::kNoGlobalSearchPaths |
+      node::EnvironmentFlags::kTrackUnmanagedFds);
+  impl->setup = node::CommonEnvironmentSetup::Create(ps.platform, &errors, args, exec_args, flags);
+  if (!impl->setup) {
+    *error = "falco-ts runtime: cannot create the Node environment";
+    for (const std::string& e : errors) *error += "; " + e;
+    return nullptr;
+  }
+  impl->isolate = impl->setup->isolate();
+  impl->env = impl->setup->env();
+  impl->loop = impl->setup->event_loop();
+
+  {
+    v8::Locker locker(impl->isolate);
+    v8::Isolate::Scope isolate_scope(impl->isolate);
+    v8::HandleScope handle_scope(impl->isolate);
+    v8::Local<v8::Context> context = impl->setup->context();
+    v8::Context::Scope context_scope(context);
+    CurrentEnvGuard current(self.get());
+
+    impl->context.Reset(impl->isolate, context);
+    impl->callback_resource.Reset(impl->isolate, v8::Object::New(impl->isolate));
+
+    // process.exit() / reallyExit must never end the host: record the code, mark the
+    // environment dead and stop its JS (what Node does for a Worker).
+    node::SetProcessExitHandler(impl->env, [impl](node::Environment* env, int code) {
+      impl->exit_code.store(code);
+      impl->dead.store(true);
+      if (!impl->stopped.exchange(true)) node::Stop(env);
+    });
+
+    node::AddLinkedBinding(impl->env, "falco_ts_runtime", InitRuntimeBinding,
+                           NODE_API_DEFAULT_MODULE_API_VERSION);
+    for (const LinkedBinding& b : options.bindings) {
+      node::AddLinkedBinding(impl->env, b.name, b.init, NODE_API_DEFAULT_MODULE_API_VERSION);
+    }
+
+    const std::string source =
+        "'use strict';\nconst BUNDLE_PATH = " + JsStringLiteral(options.bundle_path) + ";\n" + kBootstrapSource;
+    v8::TryCatch try_catch(impl->isolate);
+    v8::MaybeLocal<v8::Value> loaded = node::LoadEnvironment(impl->env, source.c_str());
+    v8::Local<v8::Value> exports;
+    if (!loaded.ToLocal(&exports) || !(exports->IsObject() || exports->IsFunction())) {
+      if (!impl->load_error.empty()) {
+        *error = impl->load_error;
+      } else if (impl->dead.load()) {
+        *error = "the plugin called process.exit(" + std::to_string(impl->exit_code.load()) + ") while loading";
+      } else if (try_catch.HasCaught() && !try_catch.HasTerminated()) {
+        Environment::FormatException(impl->isolate, context, try_catch, error);
+      } else {
+        *error = "the bootstrap did not return the plugin exports";
+      }
+      *error = "falco-ts runtime: " + *error;
+      return nullptr;  // ~Environment tears down what exists
+    }
+    impl->exports.Reset(impl->isolate, exports.As<v8::Object>());
+  }
+
+  if (options.pump) {
+    impl->pump.reset(new Pump(self.get()));
+    if (!impl->pump->Start(error)) {
+      impl->pump.reset();
+      return nullptr;
+    }
+  }
+  self->startup_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return self;
+}
+
+Environment::~Environment() {
+  Impl* impl = impl_.get();
+  // 1. The pump must not touch the loop any more (it may be waiting for the Locker).
+  if (impl->pump) {
+    impl->pump->Stop();
+    impl->pump.reset();
+  }
+  if (!impl->setup) return;
+  {
+    v8::Locker locker(impl->isolate);
+    v8::Isolate::Scope isolate_scope(impl->isolate);
+    v8::HandleScope handle_scope(impl->isolate);
+    v8::Context::Scope context_scope(impl->setup->context());
+    CurrentEnvGuard current(this);
+    // 2. process.emit('exit') (flushes console line buffers) unless JS already exited.
+    if (!impl->dead.load() && !impl->stopped.load()) {
+      v8::TryCatch try_catch(impl->isolate);
+      (void)node::EmitProcessExit(impl->env);
+    }
+    // 3. Drop every persistent handle into the isolate.
+    for (auto& fn : impl->functions) fn.Reset();
+    impl->functions.clear();
+    impl->function_ids.clear();
+    impl->exports.Reset();
+    impl->callback_resource.Reset();
+    impl->context.Reset();
+    // 4. Stop JS and the loop.
+    if (!impl->stopped.exchange(true)) node::Stop(impl->env);
+    impl->dead.store(true);
+  }
+  // 5. FreeEnvironment (closes servers, handles, tracked fds), dispose the isolate, close the
+  //    loop. Takes its own Locker: must run outside ours.
+  impl->setup.reset();
+}
+
+FunctionId Environment::Function(const char* name) {
+  if (impl_->dead.load() || name == nullptr) return -1;
+  CallScope scope(*this);
+  auto it = impl_->function_ids.find(name);
+  if (it != impl_->function_ids.end()) return it->second;
+  v8::Isolate* isolate = scope.isolate();
+  v8::Local<v8::Context> context = scope.context();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::String> key;
+  v8::Local<v8::Value> value;
+  if (!v8::String::NewFromUtf8(isolate, name).ToLocal(&key) ||
+      !impl_->exports.Get(isolate)->Get(context, key).ToLocal(&value) || !value->IsFunction()) {
+    return -1;
+  }
+  const FunctionId id = static_cast<FunctionId>(impl_->functions.size());
+  impl_->functions.emplace_back(isolate, value.As<v8::Function>());
+  impl_->function_ids.emplace(name, id);
+  return id;
+}
+
+bool Environment::alive() const { return !impl_->dead.load(); }
+
+int Environment::exit_code() const { return impl_->exit_code.load(); }
+
+bool Environment::PopAsyncError(std::string* out) {
+  std::lock_guard<std::mutex> lock(impl_->errors_mutex);
+  if (impl_->async_errors.empty()) return false;
+  *out = std::move(impl_->async_errors.front());
+  impl_->async_errors.pop_front();
+  return true;
+}
+
+uint64_t Environment::async_error_count() const { return impl_->async_error_total.load(); }
+
+void Environment::WakePump() {
+  if (impl_->pump) impl_->pump->Wake();
+}
+
+v8::Isolate* Environment::isolate() const { return impl_->isolate; }
+v8::Local<v8::Context> Environment::context() const { return impl_->context.Get(impl_->isolate); }
+uv_loop_s* Environment::loop() const { return impl_->loop; }
+node::Environment* Environment::node_env() const { return impl_->env; }
+v8::Local<v8::Object> Environment::exports() const { return impl_->exports.Get(impl_->isolate); }
+
+void Environment::Log(Severity severity, std::string_view msg) const {
+  if (options_.log != nullptr) {
+    options_.log(options_.log_user, severity, msg.data(), msg.size());
+  } else {
+    std::fprintf(stderr, "[falco-ts] %.*s\n", static_cast<int>(msg.size()), msg.data());
+  }
+}
+
+void RecordAsyncError(Environment* env, std::string msg) {
+  Environment::Impl* impl = env->impl_for_internal();
+  std::lock_guard<std::mutex> lock(impl->errors_mutex);
+  impl->async_errors.push_back(std::move(msg));
+  while (impl->async_errors.size() > std::max<size_t>(env->options().max_async_errors, 1)) {
+    impl->async_errors.pop_front();
+  }
+  impl->async_error_total.fetch_add(1);
+}
+
+void SetLoadError(Environment* env, std::string msg) { env->impl_for_internal()->load_error = std::move(msg); }
+
+}  // namespace rt
+}  // namespace falco_ts

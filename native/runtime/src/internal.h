@@ -1,0 +1,162 @@
+// Private declarations of the embedded runtime. Not part of the public API.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <node.h>
+#include <uv.h>
+
+#include "falco_ts/runtime.h"
+
+#define FALCO_TS_EXPORT __attribute__((visibility("default")))
+
+namespace falco_ts {
+namespace rt {
+
+// ---------------------------------------------------------------------------------------------
+// Process-wide state shared by every library that embeds this runtime.
+//
+// SharedProcessState() is an inline function with default visibility: its function-local static
+// is emitted by GCC as an STB_GNU_UNIQUE object, which the dynamic linker unifies across all
+// loaded libraries, RTLD_LOCAL ones included. Every plugin library therefore sees the same
+// ProcessState, and node::InitializeOncePerProcess runs once per process.
+//
+// ABI rule: the layout of ProcessState is frozen for a given `abi1` namespace. Any change of its
+// fields (or of their meaning) must go to a new namespace (abi2, ...) so that libraries built
+// with different SDK versions never share an incompatible object. The object is leaked on
+// purpose (no destructor runs at exit: libnode is never torn down either).
+// ---------------------------------------------------------------------------------------------
+namespace abi1 {
+
+struct ProcessState {
+  uint32_t magic = 0;                // kProcessStateMagic once constructed
+  uint32_t size = 0;                 // sizeof(ProcessState) of the creator
+  std::mutex mutex;                  // guards everything below
+  bool initialized = false;          // InitializeOncePerProcess ran (successfully or not)
+  bool ok = false;                   // ... and succeeded
+  std::atomic<int> init_calls{0};    // how many times InitializeOncePerProcess was called
+  double init_ms = 0;                // its duration
+  node::MultiIsolatePlatform* platform = nullptr;
+  node::InitializationResult* init_result = nullptr;  // leaked on purpose
+  char error[512] = {0};             // failure message (NUL-terminated)
+  void* libnode_handle = nullptr;    // dlopen(RTLD_GLOBAL|RTLD_NOLOAD) handle, never closed
+};
+
+constexpr uint32_t kProcessStateMagic = 0xFA1C0751u;
+
+// The function-local static and its guard variable are both GNU-unique: whichever library
+// gets here first constructs the state (thread-safe across libraries), all others share it.
+FALCO_TS_EXPORT inline ProcessState& SharedProcessState() {
+  static ProcessState* const state = [] {
+    auto* s = new ProcessState();
+    s->magic = kProcessStateMagic;
+    s->size = sizeof(ProcessState);
+    return s;
+  }();
+  return *state;
+}
+
+}  // namespace abi1
+
+// ---------------------------------------------------------------------------------------------
+// Environment internals
+// ---------------------------------------------------------------------------------------------
+
+class Pump;
+
+struct Environment::Impl {
+  Environment* self = nullptr;
+  std::unique_ptr<node::CommonEnvironmentSetup> setup;
+  v8::Isolate* isolate = nullptr;
+  node::Environment* env = nullptr;
+  uv_loop_t* loop = nullptr;
+  v8::Global<v8::Context> context;
+  v8::Global<v8::Object> exports;
+  v8::Global<v8::Object> callback_resource;  // resource object for node::CallbackScope
+
+  // Functions looked up by name (index = FunctionId); guarded by the Locker.
+  std::vector<v8::Global<v8::Function>> functions;
+  std::unordered_map<std::string, FunctionId> function_ids;
+  std::mutex function_ids_mutex;  // lookups may come from several threads before the Locker
+
+  // Exit / liveness.
+  std::atomic<bool> dead{false};
+  std::atomic<int> exit_code{-1};
+  std::atomic<bool> stopped{false};  // node::Stop already called
+
+  // Errors recorded by the bootstrap's uncaughtException/unhandledRejection handlers.
+  std::mutex errors_mutex;
+  std::deque<std::string> async_errors;
+  std::atomic<uint64_t> async_error_total{0};
+  std::string load_error;  // set by the bootstrap when the bundle failed to load
+
+  // Loop bookkeeping.
+  std::atomic<int> uv_run_depth{0};  // >0 while some thread runs uv_run for this env
+  std::unique_ptr<Pump> pump;
+};
+
+// Pump thread: keeps the environment's libuv loop running while no host thread calls in.
+class Pump {
+ public:
+  explicit Pump(Environment* env);
+  ~Pump();  // stops and joins
+  bool Start(std::string* error);
+  void Stop();
+  void Wake();
+  // Loop time (uv_now) at which the pump will next look at the loop on its own; INT64_MAX when
+  // it sleeps until woken.
+  int64_t deadline() const { return deadline_.load(std::memory_order_relaxed); }
+  std::thread::id thread_id() const { return thread_.get_id(); }
+
+ private:
+  void Run();
+  Environment* env_;
+  Environment::Impl* impl_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> deadline_{0};
+  std::thread thread_;
+};
+
+// True when the loop has I/O watchers whose epoll registration is still pending (libuv only
+// applies them inside uv_run). Peeks at libuv's (unix) private field `watcher_queue`.
+inline bool LoopHasPendingWatchers(const uv_loop_t* loop) {
+  return loop->watcher_queue[0] != static_cast<const void*>(&loop->watcher_queue);
+}
+
+// When the loop next needs attention, in loop time (uv_now); INT64_MAX: only on I/O / wake-up.
+int64_t LoopNextDeadline(uv_loop_t* loop);
+
+// JS stack V8 may use on a thread (KiB, V8's --stack-size). Host threads normally have >= 1 MiB
+// (8 MiB by default on Linux); CallScope lowers the limit on threads with a smaller stack.
+constexpr int kJsStackKiB = 900;
+
+// Node-API binding exposed to the bootstrap as process._linkedBinding('falco_ts_runtime').
+napi_value InitRuntimeBinding(napi_env env, napi_value exports);
+
+// Bootstrap source (generated from src/bootstrap.js at build time).
+extern const char kBootstrapSource[];
+
+// Thread-local "current environment".
+Environment*& CurrentEnvSlot();
+
+// Formats a JS value thrown/rejected as an error string (message + first stack frame).
+void FormatThrown(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
+                  v8::Local<v8::Message> message, std::string* out);
+
+// Records an async error (from the bootstrap's handlers).
+void RecordAsyncError(Environment* env, std::string msg);
+
+// Records why the bundle could not be loaded (from the bootstrap).
+void SetLoadError(Environment* env, std::string msg);
+
+}  // namespace rt
+}  // namespace falco_ts
