@@ -33,7 +33,7 @@ export type {
   PluginInfo,
 } from './plugins/interfaces';
 export { LogSeverity, PluginLogger } from './plugins/logger';
-export { EOF, TIMEOUT, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
+export { EOF, TIMEOUT, Sentinel, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
 export type { BatchSentinel } from './sdk/errors';
 export {
   EventBatch,

@@ -4,10 +4,10 @@ import { parseJsonInput } from '../sdk/json-input';
 import type { EventReader } from '../sdk/event-reader';
 import type { BasePlugin } from './base-plugin';
 
-/** Marks a plugin class as an event source. */
-export const SOURCING: unique symbol = Symbol.for('falco-plugin-sdk.capability.sourcing');
-/** Marks a plugin class as a field extractor. */
-export const EXTRACTION: unique symbol = Symbol.for('falco-plugin-sdk.capability.extraction');
+/** The property that marks a plugin class as an event source. */
+export const SOURCING = '~capability.sourcing';
+/** The property that marks a plugin class as a field extractor. */
+export const EXTRACTION = '~capability.extraction';
 
 /** Any (possibly abstract) class producing a `BasePlugin`; the `any[]` rest parameter is what TypeScript requires of mixin bases. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,7 +22,7 @@ export type PluginBase = abstract new (...args: any[]) => BasePlugin;
  */
 export function EventSourcing<B extends PluginBase>(Base: B) {
   abstract class EventSourcingPlugin extends Base {
-    declare readonly [SOURCING]: true;
+    declare readonly '~capability.sourcing': true;
     /**
      * The zod schema of the open params. When set, `open` receives the parsed params (an empty string
      * means `{}`, so defaults apply) and bad params fail `open` with a message naming the key.
@@ -48,7 +48,7 @@ export function EventSourcing<B extends PluginBase>(Base: B) {
  */
 export function FieldExtraction<B extends PluginBase>(Base: B) {
   abstract class FieldExtractionPlugin extends Base {
-    declare readonly [EXTRACTION]: true;
+    declare readonly '~capability.extraction': true;
 
     /**
      * Computes what the fields of one event share (typically the parsed payload). Called at most once per
@@ -64,5 +64,5 @@ export function FieldExtraction<B extends PluginBase>(Base: B) {
 
 /** Whether a plugin object has a capability (set by the mixins on the prototype chain). */
 export function hasCapability(plugin: object, capability: typeof SOURCING | typeof EXTRACTION): boolean {
-  return (plugin as Record<symbol, unknown>)[capability] === true;
+  return (plugin as Record<string, unknown>)[capability] === true;
 }

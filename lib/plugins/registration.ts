@@ -24,13 +24,13 @@ type ConfigCheck<P> = P extends { readonly initSchema: infer S extends z.ZodType
  * methods. The error text names the missing method and its signature.
  */
 export type CapabilityCheck<P> = ConfigCheck<P> &
-  (P extends { readonly [SOURCING]: true }
+  (P extends { readonly '~capability.sourcing': true }
     ? Require<HasMethod<P, 'open', (params: never) => NextBatch | Promise<NextBatch>>, 'open(params: OpenParams): NextBatch | Promise<NextBatch>'>
     : unknown) &
-  (P extends { readonly [EXTRACTION]: true }
+  (P extends { readonly '~capability.extraction': true }
     ? Require<HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>, 'fields(): readonly FieldDefinition[]'>
     : unknown) &
-  (P extends { readonly [SOURCING]: true } | { readonly [EXTRACTION]: true }
+  (P extends { readonly '~capability.sourcing': true } | { readonly '~capability.extraction': true }
     ? unknown
     : { readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin) and/or FieldExtraction(BasePlugin)': never });
 

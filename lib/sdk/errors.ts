@@ -3,10 +3,22 @@
  * first, then the host acts on the sentinel.
  */
 
+/** A sentinel value; compare with `===` against `EOF` and `TIMEOUT`. */
+export class Sentinel<K extends 'EOF' | 'TIMEOUT'> {
+  /** @internal */
+  constructor(readonly kind: K) {
+    Object.freeze(this);
+  }
+
+  toString(): string {
+    return this.kind;
+  }
+}
+
 /** The source has no more events. Sticky: every later `nextBatch` reports EOF again. */
-export const EOF: unique symbol = Symbol.for('falco-plugin-sdk.EOF');
+export const EOF: Sentinel<'EOF'> = new Sentinel('EOF');
 /** No (more) events for now: the host calls `nextBatch` again later. */
-export const TIMEOUT: unique symbol = Symbol.for('falco-plugin-sdk.TIMEOUT');
+export const TIMEOUT: Sentinel<'TIMEOUT'> = new Sentinel('TIMEOUT');
 
 /** The two sentinel values a `nextBatch` may return. */
 export type BatchSentinel = typeof EOF | typeof TIMEOUT;
@@ -38,9 +50,6 @@ export function sentinelOf(thrown: unknown): BatchSentinel | undefined {
 export function errorMessage(thrown: unknown): string {
   if (thrown instanceof Error) {
     return thrown.message || thrown.name;
-  }
-  if (typeof thrown === 'symbol') {
-    return thrown.description ?? 'symbol';
   }
   return String(thrown);
 }

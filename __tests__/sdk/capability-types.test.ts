@@ -1,0 +1,58 @@
+import path from 'node:path';
+import ts from 'typescript';
+
+/**
+ * Compiles the fixtures in __tests__/fixtures/type-errors with the project's compiler options and returns
+ * each file's error messages. The fixtures are excluded from the project build because they must not
+ * compile.
+ */
+function compileErrors(fixture: string): string[] {
+  const root = path.resolve(__dirname, '../..');
+  const configPath = path.join(root, 'tsconfig.json');
+  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
+  const file = path.join(root, '__tests__/fixtures/type-errors', fixture);
+  const program = ts.createProgram([file], { ...options, noEmit: true });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file?.fileName === file)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+}
+
+describe('compile-time capability checks', () => {
+  jest.setTimeout(60_000);
+
+  it('compiles a complete plugin without errors', () => {
+    expect(compileErrors('valid-plugin.ts')).toEqual([]);
+  });
+
+  it('names the missing open method and its signature for an event source', () => {
+    const errors = compileErrors('source-missing-open.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('missing method open(params: OpenParams): NextBatch | Promise<NextBatch>');
+  });
+
+  it('names the missing fields method and its signature for an extractor', () => {
+    const errors = compileErrors('extractor-missing-fields.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('missing method fields(): readonly FieldDefinition[]');
+  });
+
+  it('rejects a plugin without any capability', () => {
+    const errors = compileErrors('no-capability.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('a plugin needs a capability');
+  });
+
+  it('rejects an init method that does not accept the init schema output', () => {
+    const errors = compileErrors('init-config-mismatch.ts');
+    expect(errors.join('\n')).toContain('init(config) must accept the output of initSchema');
+  });
+
+  it('rejects extractor return values that do not match the declared field type', () => {
+    const errors = compileErrors('field-value-mismatch.ts');
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain("is not assignable to type 'number | bigint | undefined'");
+    expect(errors[1]).toContain("Type 'string' is not assignable to type 'readonly string[]'");
+  });
+});
