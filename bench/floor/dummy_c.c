@@ -30,13 +30,11 @@
 #include <string.h>
 #include <time.h>
 
+/* prototypes of the plugin_* symbols: definitions are checked against the ABI */
+#define FALCO_PLUGIN_DECLARE_EXPORTS
 #include "falco_plugin_api.h"
 
-#if defined(__GNUC__)
-#define DUMMY_EXPORT __attribute__((visibility("default")))
-#else
-#define DUMMY_EXPORT
-#endif
+#define DUMMY_EXPORT FALCO_PLUGIN_EXPORT
 
 #define DUMMY_ID 999
 #define DUMMY_SOURCE "dummy"

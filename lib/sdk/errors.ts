@@ -15,10 +15,20 @@ export class Sentinel<K extends 'EOF' | 'TIMEOUT'> {
   }
 }
 
+/**
+ * One instance per process, shared through the global symbol registry, so that `===` holds even when a
+ * plugin bundle and the harness each carry their own copy of the SDK.
+ */
+function sharedSentinel<K extends 'EOF' | 'TIMEOUT'>(kind: K): Sentinel<K> {
+  const registry = globalThis as unknown as Record<symbol, Sentinel<K> | undefined>;
+  const key = Symbol.for(`falco-plugin-sdk.sentinel.${kind}`);
+  return (registry[key] ??= new Sentinel(kind));
+}
+
 /** The source has no more events. Sticky: every later `nextBatch` reports EOF again. */
-export const EOF: Sentinel<'EOF'> = new Sentinel('EOF');
+export const EOF: Sentinel<'EOF'> = sharedSentinel('EOF');
 /** No (more) events for now: the host calls `nextBatch` again later. */
-export const TIMEOUT: Sentinel<'TIMEOUT'> = new Sentinel('TIMEOUT');
+export const TIMEOUT: Sentinel<'TIMEOUT'> = sharedSentinel('TIMEOUT');
 
 /** The two sentinel values a `nextBatch` may return. */
 export type BatchSentinel = typeof EOF | typeof TIMEOUT;
@@ -41,8 +51,9 @@ export class BatchTimeoutError extends Error {
 
 /** Maps a thrown value to a sentinel, or `undefined` when it is a real failure. */
 export function sentinelOf(thrown: unknown): BatchSentinel | undefined {
-  if (thrown === EOF || thrown instanceof EndOfStreamError) return EOF;
-  if (thrown === TIMEOUT || thrown instanceof BatchTimeoutError) return TIMEOUT;
+  const name = (thrown as Error | null)?.name;
+  if (thrown === EOF || name === 'EndOfStreamError') return EOF;
+  if (thrown === TIMEOUT || name === 'BatchTimeoutError') return TIMEOUT;
   return undefined;
 }
 

@@ -7,17 +7,22 @@ function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
 
 /**
  * Runs `step`, then `onValue` with its result, synchronously when the step is synchronous (the hot path
- * allocates no promise) and after it settles otherwise. Anything thrown or rejected goes to `onError`.
+ * allocates no promise) and after it settles otherwise. Anything `step` or `onValue` throws or rejects
+ * goes to `onError`.
  */
 export function settle<T, R>(step: () => MaybePromise<T>, onValue: (value: T) => R, onError: (error: unknown) => R): MaybePromise<R> {
+  const guarded = (value: T): R => {
+    try {
+      return onValue(value);
+    } catch (err) {
+      return onError(err);
+    }
+  };
   let result: MaybePromise<T>;
   try {
     result = step();
   } catch (err) {
     return onError(err);
   }
-  if (isThenable(result)) {
-    return result.then(onValue, onError);
-  }
-  return onValue(result);
+  return isThenable(result) ? result.then(guarded, onError) : guarded(result);
 }

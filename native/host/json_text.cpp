@@ -91,6 +91,26 @@ void append_json_string(std::string& out, std::string_view s) {
     out.push_back('"');
 }
 
+void append_text(std::string& out, std::string_view s) {
+    static const char hex[] = "0123456789abcdef";
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c != 0x7f) {
+            out.push_back(ch);
+            continue;
+        }
+        switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xF]);
+        }
+    }
+}
+
 void append_u64(std::string& out, uint64_t v) {
     char buf[24];
     auto res = std::to_chars(buf, buf + sizeof(buf), v);

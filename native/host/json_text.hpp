@@ -13,6 +13,10 @@ namespace fph {
 // always valid JSON.
 void append_json_string(std::string& out, std::string_view s);
 
+// Appends s for the one-line text output: control characters become C-style
+// escapes (\n, \t, \xNN) so that an event always stays on one line.
+void append_text(std::string& out, std::string_view s);
+
 // Appends the exact decimal digits of v.
 void append_u64(std::string& out, uint64_t v);
 

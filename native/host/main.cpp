@@ -64,7 +64,11 @@ run <lib.so>
                             {"events","batches","wallNs" (from before dlopen
                             to the end),"loopNs" (sum of the open..close
                             loops),"extractCalls","extractNs" (time inside
-                            extract_fields),"firstEventNs" (from before dlopen
+                            extract_fields, each call timed with two clock
+                            reads),"timerOverheadNs" (apparent duration of an
+                            empty timed interval: extractCalls x this is the
+                            timing's own share of extractNs),
+                            "firstEventNs" (from before dlopen
                             to the first delivered event),"maxRssKb",
                             "threads","cycles","errors"}
   --progress                print get_progress results on stderr after each

@@ -517,6 +517,68 @@ typedef const char* (*plugin_get_required_event_schema_version_fn)(ss_plugin_t* 
     X(get_required_event_schema_version)
 
 /*
+ * Prototypes of the exported symbols, for plugin implementations: define
+ * FALCO_PLUGIN_DECLARE_EXPORTS before including this header and the compiler
+ * checks every plugin_* definition against the ABI (and exports it with
+ * default visibility even under -fvisibility=hidden). A library defines only
+ * the symbols of the capabilities it has: the host infers capabilities from
+ * which symbols exist.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define FALCO_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define FALCO_PLUGIN_EXPORT
+#endif
+
+#ifdef FALCO_PLUGIN_DECLARE_EXPORTS
+FALCO_PLUGIN_EXPORT const char* plugin_get_required_api_version(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_init_schema(ss_plugin_schema_type* schema_type);
+FALCO_PLUGIN_EXPORT ss_plugin_t* plugin_init(const ss_plugin_init_input* input, ss_plugin_rc* rc);
+FALCO_PLUGIN_EXPORT void plugin_destroy(ss_plugin_t* s);
+FALCO_PLUGIN_EXPORT const char* plugin_get_last_error(ss_plugin_t* s);
+FALCO_PLUGIN_EXPORT const char* plugin_get_name(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_description(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_contact(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_version(void);
+FALCO_PLUGIN_EXPORT uint32_t plugin_get_id(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_event_source(void);
+FALCO_PLUGIN_EXPORT ss_instance_t* plugin_open(ss_plugin_t* s, const char* params, ss_plugin_rc* rc);
+FALCO_PLUGIN_EXPORT void plugin_close(ss_plugin_t* s, ss_instance_t* h);
+FALCO_PLUGIN_EXPORT const char* plugin_list_open_params(ss_plugin_t* s, ss_plugin_rc* rc);
+FALCO_PLUGIN_EXPORT const char* plugin_get_progress(ss_plugin_t* s, ss_instance_t* h,
+                                                    uint32_t* progress_pct);
+FALCO_PLUGIN_EXPORT const char* plugin_event_to_string(ss_plugin_t* s,
+                                                       const ss_plugin_event_input* evt);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_next_batch(ss_plugin_t* s, ss_instance_t* h,
+                                                   uint32_t* nevts, ss_plugin_event*** evts);
+FALCO_PLUGIN_EXPORT uint16_t* plugin_get_extract_event_types(uint32_t* numtypes, ss_plugin_t* s);
+FALCO_PLUGIN_EXPORT const char* plugin_get_extract_event_sources(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_fields(void);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_extract_fields(ss_plugin_t* s,
+                                                       const ss_plugin_event_input* evt,
+                                                       const ss_plugin_field_extract_input* in);
+FALCO_PLUGIN_EXPORT uint16_t* plugin_get_parse_event_types(uint32_t* numtypes, ss_plugin_t* s);
+FALCO_PLUGIN_EXPORT const char* plugin_get_parse_event_sources(void);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_parse_event(ss_plugin_t* s,
+                                                    const ss_plugin_event_input* evt,
+                                                    const ss_plugin_event_parse_input* in);
+FALCO_PLUGIN_EXPORT const char* plugin_get_async_event_sources(void);
+FALCO_PLUGIN_EXPORT const char* plugin_get_async_events(void);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_set_async_event_handler(
+    ss_plugin_t* s, ss_plugin_owner_t* owner, const ss_plugin_async_event_handler_t handler);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_dump_state(ss_plugin_t* s, ss_plugin_owner_t* owner,
+                                                   const ss_plugin_async_event_handler_t handler);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_set_config(ss_plugin_t* s,
+                                                   const ss_plugin_set_config_input* i);
+FALCO_PLUGIN_EXPORT ss_plugin_metric* plugin_get_metrics(ss_plugin_t* s, uint32_t* num_metrics);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_capture_open(ss_plugin_t* s,
+                                                     const ss_plugin_capture_listen_input* i);
+FALCO_PLUGIN_EXPORT ss_plugin_rc plugin_capture_close(ss_plugin_t* s,
+                                                      const ss_plugin_capture_listen_input* i);
+FALCO_PLUGIN_EXPORT const char* plugin_get_required_event_schema_version(ss_plugin_t* s);
+#endif /* FALCO_PLUGIN_DECLARE_EXPORTS */
+
+/*
  * The API as a table of function pointers (what a host that links a plugin
  * statically passes instead of dlsym'ing symbols). Upstream groups the
  * capability members in anonymous structs; since every member is a function

@@ -63,6 +63,20 @@ Napi::Value LoadError(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setTickInfo(Uint8Array): Node's tickInfo flags, read by the native drain after each call.
+Napi::Value JsSetTickInfo(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  if (env == nullptr || info.Length() < 1 || !info[0].IsTypedArray()) return info.Env().Undefined();
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(info.Env(), info[0], &type, &length, &data, nullptr, nullptr) == napi_ok &&
+      type == napi_uint8_array && length >= 2 && data != nullptr) {
+    SetTickInfo(env, static_cast<const uint8_t*>(data));
+  }
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
@@ -72,6 +86,7 @@ napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
   exports.Set("log", Napi::Function::New(env, Log, "log"));
   exports.Set("recordError", Napi::Function::New(env, RecordError, "recordError"));
   exports.Set("loadError", Napi::Function::New(env, LoadError, "loadError"));
+  exports.Set("setTickInfo", Napi::Function::New(env, JsSetTickInfo, "setTickInfo"));
   return exports;
 }
 

@@ -19,31 +19,25 @@ constexpr size_t kMaxInlineArgs = 16;
 // callbacks) on threads whose stack is smaller than the JS stack size plus this margin.
 constexpr uintptr_t kNativeStackMargin = 96 * 1024;
 
-struct ThreadStack {
-  bool known = false;
-  uintptr_t low = 0;  // lowest usable address of this thread's stack (0: unknown)
-};
-
 // Host threads may have less stack than V8's --stack-size assumes. A fresh Locker recomputes the
 // JS stack limit as "current position - --stack-size" on every call; on a small thread that
 // would be below the real end of the stack, so lower-bound it here (one compare per call on
 // normal threads).
-inline void AdjustStackLimit(v8::Isolate* isolate) {
-  static thread_local ThreadStack stack;
-  if (!stack.known) {
-    stack.known = true;
+inline void AdjustStackLimit(v8::Isolate* isolate, ThreadData& td) {
+  if (!td.stack_known) {
+    td.stack_known = true;
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) == 0) {
       void* addr = nullptr;
       size_t size = 0;
-      if (pthread_attr_getstack(&attr, &addr, &size) == 0) stack.low = reinterpret_cast<uintptr_t>(addr);
+      if (pthread_attr_getstack(&attr, &addr, &size) == 0) td.stack_low = reinterpret_cast<uintptr_t>(addr);
       pthread_attr_destroy(&attr);
     }
   }
-  if (stack.low == 0) return;
+  if (td.stack_low == 0) return;
   const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   constexpr uintptr_t kNeeded = static_cast<uintptr_t>(kJsStackKiB) * 1024 + kNativeStackMargin;
-  if (sp - stack.low < kNeeded) isolate->SetStackLimit(stack.low + kNativeStackMargin);
+  if (sp - td.stack_low < kNeeded) isolate->SetStackLimit(td.stack_low + kNativeStackMargin);
 }
 
 v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const Arg& a) {
@@ -58,7 +52,14 @@ v8::MaybeLocal<v8::Value> ToV8(v8::Isolate* isolate, const Arg& a) {
     case Arg::Kind::kUint64: return v8::BigInt::NewFromUnsigned(isolate, a.u64);
     case Arg::Kind::kString:
       if (a.s.len > static_cast<size_t>(v8::String::kMaxLength)) return {};
-      return v8::String::NewFromUtf8(isolate, a.s.ptr, v8::NewStringType::kNormal, static_cast<int>(a.s.len));
+      {
+        v8::Local<v8::String> str;
+        if (!v8::String::NewFromUtf8(isolate, a.s.ptr, v8::NewStringType::kNormal, static_cast<int>(a.s.len))
+                 .ToLocal(&str)) {
+          return {};
+        }
+        return str;
+      }
   }
   return v8::Undefined(isolate);
 }
@@ -220,14 +221,20 @@ CallScope::CallScope(Environment& env)
       handle_scope_(isolate_),
       context_(env.impl_->context.Get(isolate_)),
       context_scope_(context_),
-      previous_(CurrentEnvSlot()) {
-  CurrentEnvSlot() = &env;
-  AdjustStackLimit(isolate_);
+      thread_(&CurrentThreadData()),
+      previous_(thread_->current) {
+  thread_->current = &env;
+  AdjustStackLimit(isolate_, *thread_);
 }
 
 CallScope::~CallScope() {
   env_.AfterJs();
-  CurrentEnvSlot() = previous_;
+  thread_->current = previous_;
+}
+
+bool LoopHasWork(uv_loop_t* loop) {
+  return loop->active_handles > 1 /* the anchor */ || loop->active_reqs.count > 0 || loop->closing_handles != nullptr ||
+         LoopHasPendingWatchers(loop) || uv_backend_timeout(loop) >= 0;
 }
 
 int64_t LoopNextDeadline(uv_loop_t* loop) {
@@ -269,7 +276,7 @@ bool DeadError(Environment::Impl* impl, Result& r) {
 // Runs the environment's loop on this thread until `promise` settles (like uv_run(UV_RUN_ONCE)
 // in a loop, with an optional deadline). The caller holds the Locker.
 bool AwaitPromise(Environment::Impl* impl, v8::Isolate* isolate, v8::Local<v8::Promise> promise,
-                  const CallOptions& opts, Result& r) {
+                  const CallOptions& opts, bool can_unlock, Result& r) {
   uv_loop_t* loop = impl->loop;
   const bool limited = opts.await_timeout_ms >= 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limited ? opts.await_timeout_ms : 0);
@@ -279,11 +286,11 @@ bool AwaitPromise(Environment::Impl* impl, v8::Isolate* isolate, v8::Local<v8::P
   }
   while (promise->State() == v8::Promise::kPending) {
     if (impl->dead.load()) return DeadError(impl, r);
-    if (!uv_loop_alive(loop)) {
+    if (!LoopHasWork(loop)) {
       // Background platform tasks (e.g. WebAssembly compilation) may still settle it.
       abi1::SharedProcessState().platform->DrainTasks(isolate);
       if (promise->State() != v8::Promise::kPending) break;
-      if (!uv_loop_alive(loop)) {
+      if (!LoopHasWork(loop)) {
         r.error = "the returned Promise can never settle: nothing is pending on the event loop";
         return false;
       }
@@ -300,7 +307,16 @@ bool AwaitPromise(Environment::Impl* impl, v8::Isolate* isolate, v8::Local<v8::P
     }
     if (timeout != 0) {
       struct pollfd pfd = {uv_backend_fd(loop), POLLIN, 0};
-      (void)poll(&pfd, 1, timeout);
+      if (can_unlock) {
+        // No JS of this isolate on our stack: let other threads (and the pump, which may then
+        // process the very event we wait for) use the environment meanwhile.
+        v8::Unlocker unlocker(isolate);
+        (void)poll(&pfd, 1, timeout);
+      } else {
+        (void)poll(&pfd, 1, timeout);
+      }
+      if (impl->dead.load()) return DeadError(impl, r);
+      if (promise->State() != v8::Promise::kPending) break;
     }
     impl->uv_run_depth.fetch_add(1);
     uv_run(loop, UV_RUN_NOWAIT);
@@ -356,10 +372,33 @@ bool Environment::CallValue(CallScope& scope, v8::Local<v8::Function> fn, v8::Lo
       } else {
         FormatException(isolate, context, try_catch, &r.error);
       }
+      return;
+    }
+    // A Promise we are going to await is handled by us: attach a real rejection handler before
+    // microtasks run, so Node never reports it as an unhandled rejection (also when it was
+    // already rejected synchronously: attaching a handler then retracts Node's pending report).
+    if (opts.await_promise && value->IsPromise()) {
+      v8::Local<v8::Promise> derived;
+      if (!value.As<v8::Promise>()->Catch(context, impl->noop.Get(isolate)).ToLocal(&derived)) {
+        // only fails on termination; the await below reports it
+      }
     }
   };
 
-  switch (options_.drain) {
+  DrainMode drain = options_.drain;
+  if (drain == DrainMode::kAuto && impl->tick_info == nullptr) drain = DrainMode::kCallbackScope;
+  switch (drain) {
+    case DrainMode::kAuto: {
+      invoke();
+      const volatile uint8_t* ti = impl->tick_info;
+      if ((ti[0] | ti[1]) == 0) isolate->PerformMicrotaskCheckpoint();
+      if ((ti[0] | ti[1]) != 0 && !impl->dead.load(std::memory_order_relaxed)) {
+        // nextTicks / rejection reports pending: the empty scope's close runs Node's
+        // processTicksAndRejections (ticks, microtasks, 'unhandledRejection').
+        node::CallbackScope drain_scope(isolate, impl->callback_resource.Get(isolate), {0, 0});
+      }
+      break;
+    }
     case DrainMode::kCallbackScope: {
       // Drains microtasks, the nextTick queue and pending unhandled-rejection reports when it
       // closes, exactly like Node's MakeCallback. Our TryCatch inside it keeps JS exceptions of
@@ -380,8 +419,7 @@ bool Environment::CallValue(CallScope& scope, v8::Local<v8::Function> fn, v8::Lo
 
   if (opts.await_promise && value->IsPromise()) {
     v8::Local<v8::Promise> promise = value.As<v8::Promise>();
-    promise->MarkAsHandled();  // we consume a rejection: it is not "unhandled"
-    if (!AwaitPromise(impl, isolate, promise, opts, r)) return false;
+    if (!AwaitPromise(impl, isolate, promise, opts, !scope.nested(), r)) return false;
     if (promise->State() == v8::Promise::kRejected) {
       FormatThrown(isolate, context, promise->Result(), v8::Local<v8::Message>(), &r.error);
       return false;

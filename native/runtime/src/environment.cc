@@ -47,9 +47,9 @@ class CurrentEnvGuard {
 
 }  // namespace
 
-Environment*& CurrentEnvSlot() {
-  static thread_local Environment* current = nullptr;
-  return current;
+ThreadData& CurrentThreadData() {
+  static thread_local ThreadData data;
+  return data;
 }
 
 Environment* Environment::Current() { return CurrentEnvSlot(); }
@@ -101,6 +101,16 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
 
     impl->context.Reset(impl->isolate, context);
     impl->callback_resource.Reset(impl->isolate, v8::Object::New(impl->isolate));
+    v8::Local<v8::Function> noop;
+    if (!v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>&) {}).ToLocal(&noop)) {
+      *error = "falco-ts runtime: cannot create a function";
+      return nullptr;
+    }
+    impl->noop.Reset(impl->isolate, noop);
+
+    impl->anchor = new uv_async_t;
+    uv_async_init(impl->loop, impl->anchor, nullptr);
+    impl->anchor->data = impl;
 
     // process.exit() / reallyExit must never end the host: record the code, mark the
     // environment dead and stop its JS (what Node does for a Worker).
@@ -162,32 +172,54 @@ Environment::~Environment() {
     v8::HandleScope handle_scope(impl->isolate);
     v8::Context::Scope context_scope(impl->setup->context());
     CurrentEnvGuard current(this);
-    // 2. process.emit('exit') (flushes console line buffers) unless JS already exited.
+    // 2. Release the loop anchor (its close must complete before the loop is closed).
+    if (impl->anchor != nullptr) {
+      uv_close(reinterpret_cast<uv_handle_t*>(impl->anchor), [](uv_handle_t* h) {
+        static_cast<Impl*>(h->data)->anchor_closed = true;
+        delete reinterpret_cast<uv_async_t*>(h);
+      });
+      impl->anchor = nullptr;
+      for (int i = 0; i < 16 && !impl->anchor_closed; ++i) uv_run(impl->loop, UV_RUN_NOWAIT);
+    }
+    // 3. process.emit('exit') (flushes console line buffers) unless JS already exited.
     if (!impl->dead.load() && !impl->stopped.load()) {
       v8::TryCatch try_catch(impl->isolate);
       (void)node::EmitProcessExit(impl->env);
     }
-    // 3. Drop every persistent handle into the isolate.
+    // 4. Drop every persistent handle into the isolate.
     for (auto& fn : impl->functions) fn.Reset();
     impl->functions.clear();
-    impl->function_ids.clear();
+    {
+      std::lock_guard<std::mutex> lock(impl->function_ids_mutex);
+      impl->function_ids.clear();
+    }
     impl->exports.Reset();
     impl->callback_resource.Reset();
+    impl->noop.Reset();
     impl->context.Reset();
-    // 4. Stop JS and the loop.
+    impl->tick_info = nullptr;
+    // 5. Stop JS and the loop.
     if (!impl->stopped.exchange(true)) node::Stop(impl->env);
     impl->dead.store(true);
   }
-  // 5. FreeEnvironment (closes servers, handles, tracked fds), dispose the isolate, close the
+  // 6. FreeEnvironment (closes servers, handles, tracked fds), dispose the isolate, close the
   //    loop. Takes its own Locker: must run outside ours.
   impl->setup.reset();
 }
 
 FunctionId Environment::Function(const char* name) {
   if (impl_->dead.load() || name == nullptr) return -1;
+  {
+    std::lock_guard<std::mutex> lock(impl_->function_ids_mutex);
+    auto it = impl_->function_ids.find(name);
+    if (it != impl_->function_ids.end()) return it->second;
+  }
   CallScope scope(*this);
-  auto it = impl_->function_ids.find(name);
-  if (it != impl_->function_ids.end()) return it->second;
+  {
+    std::lock_guard<std::mutex> lock(impl_->function_ids_mutex);
+    auto it = impl_->function_ids.find(name);
+    if (it != impl_->function_ids.end()) return it->second;
+  }
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Context> context = scope.context();
   v8::TryCatch try_catch(isolate);
@@ -199,8 +231,14 @@ FunctionId Environment::Function(const char* name) {
   }
   const FunctionId id = static_cast<FunctionId>(impl_->functions.size());
   impl_->functions.emplace_back(isolate, value.As<v8::Function>());
+  std::lock_guard<std::mutex> lock(impl_->function_ids_mutex);
   impl_->function_ids.emplace(name, id);
   return id;
+}
+
+DrainMode Environment::effective_drain() const {
+  if (options_.drain == DrainMode::kAuto && impl_->tick_info == nullptr) return DrainMode::kCallbackScope;
+  return options_.drain;
 }
 
 bool Environment::alive() const { return !impl_->dead.load(); }
@@ -216,6 +254,10 @@ bool Environment::PopAsyncError(std::string* out) {
 }
 
 uint64_t Environment::async_error_count() const { return impl_->async_error_total.load(); }
+
+void Environment::TerminateExecution() {
+  if (impl_->isolate != nullptr) impl_->isolate->TerminateExecution();
+}
 
 void Environment::WakePump() {
   if (impl_->pump) impl_->pump->Wake();
@@ -244,6 +286,8 @@ void RecordAsyncError(Environment* env, std::string msg) {
   }
   impl->async_error_total.fetch_add(1);
 }
+
+void SetTickInfo(Environment* env, const uint8_t* flags) { env->impl_for_internal()->tick_info = flags; }
 
 void SetLoadError(Environment* env, std::string msg) { env->impl_for_internal()->load_error = std::move(msg); }
 

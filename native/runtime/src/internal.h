@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -35,32 +36,31 @@ namespace rt {
 // ---------------------------------------------------------------------------------------------
 namespace abi1 {
 
-struct ProcessState {
-  uint32_t magic = 0;                // kProcessStateMagic once constructed
-  uint32_t size = 0;                 // sizeof(ProcessState) of the creator
-  std::mutex mutex;                  // guards everything below
-  bool initialized = false;          // InitializeOncePerProcess ran (successfully or not)
-  bool ok = false;                   // ... and succeeded
-  std::atomic<int> init_calls{0};    // how many times InitializeOncePerProcess was called
-  double init_ms = 0;                // its duration
-  node::MultiIsolatePlatform* platform = nullptr;
-  node::InitializationResult* init_result = nullptr;  // leaked on purpose
-  char error[512] = {0};             // failure message (NUL-terminated)
-  void* libnode_handle = nullptr;    // dlopen(RTLD_GLOBAL|RTLD_NOLOAD) handle, never closed
-};
-
 constexpr uint32_t kProcessStateMagic = 0xFA1C0751u;
 
-// The function-local static and its guard variable are both GNU-unique: whichever library
-// gets here first constructs the state (thread-safe across libraries), all others share it.
+struct ProcessState {
+  uint32_t magic = kProcessStateMagic;        // identifies a compatible layout
+  uint32_t size = sizeof(ProcessState);       // sizeof(ProcessState) of the creator
+  std::mutex mutex;                           // guards everything below
+  bool initialized = false;                   // InitializeOncePerProcess ran (successfully or not)
+  bool ok = false;                            // ... and succeeded
+  std::atomic<int> init_calls{0};             // how many times InitializeOncePerProcess was called
+  double init_ms = 0;                         // its duration
+  node::MultiIsolatePlatform* platform = nullptr;
+  node::InitializationResult* init_result = nullptr;  // leaked on purpose
+  void* libnode_handle = nullptr;             // dlopen(RTLD_GLOBAL|RTLD_NOLOAD) handle, never closed
+  char error[512] = {0};                      // failure message (NUL-terminated)
+};
+static_assert(std::is_trivially_destructible<ProcessState>::value,
+              "ProcessState must not register an exit-time destructor");
+
+// The function-local static is constant-initialised (no guard variable, no constructor call,
+// no destructor) and, being in an inline function with default visibility, emitted as ONE
+// GNU-unique symbol (_ZZN8falco_ts2rt4abi118SharedProcessStateEvE5state) that every library
+// resolves to the same object.
 FALCO_TS_EXPORT inline ProcessState& SharedProcessState() {
-  static ProcessState* const state = [] {
-    auto* s = new ProcessState();
-    s->magic = kProcessStateMagic;
-    s->size = sizeof(ProcessState);
-    return s;
-  }();
-  return *state;
+  static ProcessState state;
+  return state;
 }
 
 }  // namespace abi1
@@ -80,11 +80,16 @@ struct Environment::Impl {
   v8::Global<v8::Context> context;
   v8::Global<v8::Object> exports;
   v8::Global<v8::Object> callback_resource;  // resource object for node::CallbackScope
+  v8::Global<v8::Function> noop;             // rejection handler attached to awaited promises
+  // Node's tickInfo fields: [0] a nextTick is scheduled, [1] a promise rejection is waiting to
+  // be reported. Owned by the node::Environment; nullptr if the bootstrap could not find them.
+  const volatile uint8_t* tick_info = nullptr;
 
-  // Functions looked up by name (index = FunctionId); guarded by the Locker.
+  // Functions looked up by name (index = FunctionId). `functions` is guarded by the Locker,
+  // `function_ids` by function_ids_mutex (cached lookups do not need the Locker).
   std::vector<v8::Global<v8::Function>> functions;
   std::unordered_map<std::string, FunctionId> function_ids;
-  std::mutex function_ids_mutex;  // lookups may come from several threads before the Locker
+  std::mutex function_ids_mutex;
 
   // Exit / liveness.
   std::atomic<bool> dead{false};
@@ -99,6 +104,12 @@ struct Environment::Impl {
 
   // Loop bookkeeping.
   std::atomic<int> uv_run_depth{0};  // >0 while some thread runs uv_run for this env
+  // Ref'd handle that keeps the loop "alive" for as long as the environment exists (the host
+  // keeps the process alive, so unref'd timers/servers must keep working, as in a Node process
+  // that has other work). Without it uv_run() does not even poll when only unref'd handles
+  // (Node's own) exist, and events on them would never be consumed.
+  uv_async_t* anchor = nullptr;
+  bool anchor_closed = false;
   std::unique_ptr<Pump> pump;
 };
 
@@ -122,6 +133,7 @@ class Pump {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> finished_{false};
   std::atomic<int64_t> deadline_{0};
   std::thread thread_;
 };
@@ -131,6 +143,10 @@ class Pump {
 inline bool LoopHasPendingWatchers(const uv_loop_t* loop) {
   return loop->watcher_queue[0] != static_cast<const void*>(&loop->watcher_queue);
 }
+
+// True when something other than the anchor can still make progress on the loop: ref'd handles
+// or requests, any timer (ref'd or not), closing handles, pending watchers.
+bool LoopHasWork(uv_loop_t* loop);
 
 // When the loop next needs attention, in loop time (uv_now); INT64_MAX: only on I/O / wake-up.
 int64_t LoopNextDeadline(uv_loop_t* loop);
@@ -145,8 +161,14 @@ napi_value InitRuntimeBinding(napi_env env, napi_value exports);
 // Bootstrap source (generated from src/bootstrap.js at build time).
 extern const char kBootstrapSource[];
 
-// Thread-local "current environment".
-Environment*& CurrentEnvSlot();
+// Per-thread runtime data (one TLS access per call).
+struct ThreadData {
+  Environment* current = nullptr;  // Environment whose JS runs on this thread
+  bool stack_known = false;
+  uintptr_t stack_low = 0;  // lowest usable address of this thread's stack (0: unknown)
+};
+ThreadData& CurrentThreadData();
+inline Environment*& CurrentEnvSlot() { return CurrentThreadData().current; }
 
 // Formats a JS value thrown/rejected as an error string (message + first stack frame).
 void FormatThrown(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Value> value,
@@ -157,6 +179,9 @@ void RecordAsyncError(Environment* env, std::string msg);
 
 // Records why the bundle could not be loaded (from the bootstrap).
 void SetLoadError(Environment* env, std::string msg);
+
+// Node's tickInfo flags of the environment (from the bootstrap); see DrainMode::kAuto.
+void SetTickInfo(Environment* env, const uint8_t* flags);
 
 }  // namespace rt
 }  // namespace falco_ts

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <climits>
 #include <cstring>
 
@@ -68,6 +69,15 @@ void Pump::Stop() {
   if (!thread_.joinable()) return;
   stop_.store(true);
   Wake();
+  // A JS callback that never returns (e.g. an endless loop in a timer) would block the join
+  // forever: after a grace period terminate the running JS, then join.
+  for (int i = 0; i < 2000 && !finished_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!finished_.load()) {
+    env_->Log(Severity::kError, "falco-ts runtime: a JavaScript callback did not return within 2 s of destroy; "
+                                "terminating it");
+    impl_->dead.store(true);
+    impl_->isolate->TerminateExecution();
+  }
   thread_.join();
 }
 
@@ -126,6 +136,7 @@ void Pump::Run() {
     current = previous;
   }
   deadline_.store(INT64_MAX);
+  finished_.store(true);
 }
 
 }  // namespace rt

@@ -114,7 +114,10 @@ struct Result {
 };
 
 struct CallOptions {
-  bool await_promise = true;  // a returned Promise: run the loop on this thread until it settles
+  // A returned Promise: run the environment's loop on this thread until it settles. While it
+  // waits for I/O or timers, a top-level call releases the Locker (other threads and the pump
+  // keep using the environment); a nested call (JS -> native -> this call) keeps it.
+  bool await_promise = true;
   int await_timeout_ms = -1;  // -1: no limit; otherwise fail with a timeout error
 };
 
@@ -122,12 +125,17 @@ struct CallOptions {
 // Environment: one per plugin state
 // ---------------------------------------------------------------------------------------------
 
-// How pending process.nextTick callbacks / microtasks are drained after each call.
+// How pending microtasks / process.nextTick callbacks are drained after each call (Node itself
+// does it when a native callback returns to the loop; a raw V8 call does not).
 enum class DrainMode : uint8_t {
-  kCallbackScope,  // node::CallbackScope: microtasks + nextTick queue + unhandled-rejection
-                   // processing, like Node's own MakeCallback (correct; default)
-  kMicrotasks,     // isolate->PerformMicrotaskCheckpoint() only: cheaper, but nextTicks and
-                   // unhandled-rejection reports wait for the next loop callback
+  kAuto,           // isolate->PerformMicrotaskCheckpoint(), plus the full node::CallbackScope
+                   // drain only when Node's tickInfo flags say a nextTick is scheduled or a
+                   // rejection must be reported. Same observable semantics as kCallbackScope,
+                   // much cheaper (default). Falls back to kCallbackScope if the flags are
+                   // unavailable.
+  kCallbackScope,  // node::CallbackScope around every call, like Node's MakeCallback
+  kMicrotasks,     // PerformMicrotaskCheckpoint() only: nextTicks and unhandled-rejection
+                   // reports wait for the next loop callback (benchmarking)
   kNone,           // nothing (benchmarking only)
 };
 
@@ -143,11 +151,12 @@ struct EnvironmentOptions {
   std::vector<LinkedBinding> bindings;  // extra Node-API bindings for the plugin layer
   std::vector<std::string> argv;        // appended to process.argv
   bool pump = true;                     // run the background loop-pump thread
-  DrainMode drain = DrainMode::kCallbackScope;
+  DrainMode drain = DrainMode::kAuto;
   size_t max_async_errors = 64;  // recorded uncaught errors kept (oldest dropped first)
 };
 
 class Environment;
+struct ThreadData;
 
 // RAII scope for running JS of `env` on the current thread: Locker -> Isolate::Scope ->
 // HandleScope -> Context::Scope (the TryCatch is per call, see Environment::Call). While alive,
@@ -162,6 +171,8 @@ class CallScope {
 
   v8::Isolate* isolate() const { return isolate_; }
   v8::Local<v8::Context> context() const { return context_; }
+  // True when this thread already ran JS (of any environment) when the scope was entered.
+  bool nested() const { return previous_ != nullptr; }
 
  private:
   Environment& env_;
@@ -171,6 +182,7 @@ class CallScope {
   v8::HandleScope handle_scope_;
   v8::Local<v8::Context> context_;
   v8::Context::Scope context_scope_;
+  ThreadData* thread_;
   Environment* previous_;
 };
 
@@ -227,6 +239,15 @@ class Environment {
 
   // Wakes the pump thread (e.g. after native code scheduled work on the loop).
   void WakePump();
+
+  // Watchdog: makes the JS running right now in this environment (on any thread) stop with an
+  // uncatchable termination; a host call then fails with "JavaScript execution was terminated".
+  // Thread-safe. Later calls work again, but a termination that hit a loop callback may leave
+  // Node's internal state inconsistent: prefer destroying the environment afterwards.
+  void TerminateExecution();
+
+  // The drain actually used (kAuto falls back to kCallbackScope without Node's tickInfo flags).
+  DrainMode effective_drain() const;
 
   double startup_ms() const { return startup_ms_; }
   v8::Isolate* isolate() const;

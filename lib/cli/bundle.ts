@@ -1,0 +1,72 @@
+import { build, type Message } from 'esbuild';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** The Node version the embedded runtime provides; plugin code is compiled for it. */
+export const EMBEDDED_NODE_TARGET = 'node18';
+
+/** The SDK's package root: the nearest folder above this file whose package.json is this SDK's. */
+function findSdkRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'falco-plugin-sdk') {
+      return dir;
+    }
+  }
+  throw new Error(`cannot find the falco-plugin-sdk package above ${from}`);
+}
+
+const sdkRoot = findSdkRoot(__dirname);
+
+/**
+ * Bundles a plugin entry (TypeScript or JavaScript) and its npm dependencies into one CommonJS file for the
+ * embedded Node. `falco-plugin-sdk` imports resolve to this SDK.
+ *
+ * @throws Error listing the compile errors with file and line, or naming a missing entry.
+ */
+export async function bundlePlugin(entry: string, outfile: string): Promise<void> {
+  const entryPath = path.resolve(entry);
+  if (!existsSync(entryPath)) throw new Error(`plugin entry ${entry} does not exist`);
+  const sdkEntry = (sub: string) => {
+    const ts = path.join(sdkRoot, sub + '.ts');
+    return existsSync(ts) ? ts : path.join(sdkRoot, 'dist', sub + '.js');
+  };
+  try {
+    await build({
+      entryPoints: [entryPath],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: EMBEDDED_NODE_TARGET,
+      format: 'cjs',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      alias: {
+        'falco-plugin-sdk/testing': sdkEntry('lib/testing/index'),
+        'falco-plugin-sdk/prebuilts': sdkEntry('prebuilts/index'),
+        'falco-plugin-sdk': sdkEntry('lib/index'),
+      },
+    });
+  } catch (err) {
+    const errors = (err as { errors?: Message[] }).errors;
+    if (!errors) throw err;
+    const lines = errors.map((e) =>
+      e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text,
+    );
+    throw new Error(`cannot compile ${entry}:\n${lines.join('\n')}`);
+  }
+}
+
+/** Bundles an entry into a temporary file, loads it and returns its module exports. */
+export async function loadPluginModule(entry: string): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'falco-plugin-'));
+  const file = path.join(dir, 'plugin.js');
+  try {
+    await bundlePlugin(entry, file);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

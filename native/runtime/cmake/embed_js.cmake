@@ -1,0 +1,17 @@
+# Turns a JS file into a C++ source defining `const char <SYMBOL>[]` (raw string literal).
+# Usage: cmake -DINPUT=<file.js> -DOUTPUT=<file.cc> -DSYMBOL=<qualified name> -P embed_js.cmake
+file(READ "${INPUT}" content)
+string(FIND "${content}" ")FALCO_TS_JS\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the raw-string delimiter")
+endif()
+string(REGEX MATCH "^(.*)::([A-Za-z_0-9]+)$" _ "${SYMBOL}")
+set(ns "${CMAKE_MATCH_1}")
+set(name "${CMAKE_MATCH_2}")
+set(out "// Generated from ${INPUT_NAME} by embed_js.cmake: do not edit.\n")
+string(APPEND out "namespace ${ns} {\nextern const char ${name}[];\nconst char ${name}[] = R\"FALCO_TS_JS(")
+string(APPEND out "${content}")
+string(APPEND out ")FALCO_TS_JS\";\n}\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUTPUT}.tmp" "${OUTPUT}")
+file(REMOVE "${OUTPUT}.tmp")
