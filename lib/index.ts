@@ -46,7 +46,12 @@ export type { BatchOptions, Timestamp } from './sdk/event-batch';
 export { EventReader } from './sdk/event-reader';
 export { ExtractRequest } from './sdk/extract-request';
 export { field, fieldsWithContext } from './sdk/fields/field-definition';
-export type { FieldSpec, FieldDefinition, FieldArgument, FieldExtractor } from './sdk/fields/field-definition';
+export type {
+  FieldSpec,
+  FieldDefinition,
+  FieldArgument,
+  FieldExtractor,
+} from './sdk/fields/field-definition';
 export type { FieldType, FieldProperty, FieldValue, ScalarValue } from './sdk/fields/field-types';
 export { FieldValueError } from './symbols/extract-results';
 export { toJsonSchema, parseJsonInput } from './sdk/json-input';

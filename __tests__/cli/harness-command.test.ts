@@ -6,9 +6,14 @@ import { runInHarness } from '../../lib/cli/harness-command';
 const dummy = path.resolve(__dirname, '../../examples/dummy/dummy.ts');
 const scratch = mkdtempSync(path.join(tmpdir(), 'harness-cli-'));
 
-async function run(entry: string, options: Partial<Parameters<typeof runInHarness>[1]> = {}): Promise<string[]> {
+async function run(
+  entry: string,
+  options: Partial<Parameters<typeof runInHarness>[1]> = {},
+): Promise<string[]> {
   const lines: string[] = [];
-  await runInHarness(entry, { config: '', open: '', fields: [], json: true, ...options }, (l) => lines.push(l));
+  await runInHarness(entry, { config: '', open: '', fields: [], json: true, ...options }, (l) =>
+    lines.push(l),
+  );
   return lines;
 }
 
@@ -22,7 +27,9 @@ describe('falco-plugin harness', () => {
       fields: ['dummy.value', 'dummy.divisible[3]'],
     });
     const rows = lines.map((l) => JSON.parse(l));
-    expect(rows.map((r) => [r['evt.num'], r['dummy.value'], r['dummy.divisible[3]'], r['evt.plugininfo']])).toEqual([
+    expect(
+      rows.map((r) => [r['evt.num'], r['dummy.value'], r['dummy.divisible[3]'], r['evt.plugininfo']]),
+    ).toEqual([
       [1, 1, 0, '{"sample": "1"}'],
       [2, 2, 0, '{"sample": "2"}'],
       [3, 3, 1, '{"sample": "3"}'],
@@ -34,12 +41,16 @@ describe('falco-plugin harness', () => {
   });
 
   it('reports a missing entry, a compile error and a module without a plugin', async () => {
-    await expect(run(path.join(scratch, 'missing.ts'))).rejects.toThrow(/plugin entry .*missing.ts does not exist/);
+    await expect(run(path.join(scratch, 'missing.ts'))).rejects.toThrow(
+      /plugin entry .*missing.ts does not exist/,
+    );
     const broken = path.join(scratch, 'broken.ts');
     writeFileSync(broken, 'export default registerPlugin(;\n');
     await expect(run(broken)).rejects.toThrow(/cannot compile .*broken.ts:\n.*broken.ts:1:\d+: /);
     const empty = path.join(scratch, 'empty.ts');
     writeFileSync(empty, 'export const x = 1;\n');
-    await expect(run(empty)).rejects.toThrow('exports no plugin: add `export default registerPlugin(MyPlugin)`');
+    await expect(run(empty)).rejects.toThrow(
+      'exports no plugin: add `export default registerPlugin(MyPlugin)`',
+    );
   });
 });

@@ -13,10 +13,25 @@ describe('examples/dummy in the harness', () => {
     });
     await state.destroy();
     expect(rows.map((r) => r.fields['dummy.value'])).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n]);
-    expect(rows.map((r) => r.fields['dummy.strvalue'])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
-    const divisible = rows.filter((r) => r.fields['dummy.divisible[3]'] === 1n).map((r) => r.fields['dummy.value']);
+    expect(rows.map((r) => r.fields['dummy.strvalue'])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+    ]);
+    const divisible = rows
+      .filter((r) => r.fields['dummy.divisible[3]'] === 1n)
+      .map((r) => r.fields['dummy.value']);
     expect(divisible).toEqual([3n, 6n, 9n]);
-    expect(rows.every((r) => r.fields['dummy.divisible[3]'] === 0n || r.fields['dummy.divisible[3]'] === 1n)).toBe(true);
+    expect(
+      rows.every((r) => r.fields['dummy.divisible[3]'] === 0n || r.fields['dummy.divisible[3]'] === 1n),
+    ).toBe(true);
     expect(rows[2].plugininfo).toBe('{"sample": "3"}');
     expect(rows.map((r) => r.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });

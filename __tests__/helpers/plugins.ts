@@ -35,7 +35,14 @@ export class FnInstance extends BaseInstance {
 export function sourcePlugin(makeInstance: (params: string) => BaseInstance | Promise<BaseInstance>) {
   class TestSource extends EventSourcing(BasePlugin) {
     info(): PluginInfo {
-      return { id: 999, name: 'testsource', description: 'test source', contact: 'tests', version: '1.0.0', eventSource: 'test' };
+      return {
+        id: 999,
+        name: 'testsource',
+        description: 'test source',
+        contact: 'tests',
+        version: '1.0.0',
+        eventSource: 'test',
+      };
     }
     open(params: string) {
       return makeInstance(params);
@@ -55,7 +62,14 @@ export function sourceExtractor<Ctx>(
 ) {
   class TestExtractor extends FieldExtraction(EventSourcing(BasePlugin)) {
     info(): PluginInfo {
-      return { id: 999, name: 'testextract', description: 'test', contact: 'tests', version: '1.0.0', eventSource: 'test' };
+      return {
+        id: 999,
+        name: 'testextract',
+        description: 'test',
+        contact: 'tests',
+        version: '1.0.0',
+        eventSource: 'test',
+      };
     }
     open() {
       return new FnInstance((batch) => {

@@ -1,4 +1,13 @@
-import { BasePlugin, EOF, EventSourcing, FieldExtraction, field, registerPlugin, type ExtractRequest, type PluginInfo } from 'falco-plugin-sdk';
+import {
+  BasePlugin,
+  EOF,
+  EventSourcing,
+  FieldExtraction,
+  field,
+  registerPlugin,
+  type ExtractRequest,
+  type PluginInfo,
+} from 'falco-plugin-sdk';
 import { PluginHarness, type CapturedEvent, type PluginState } from 'falco-plugin-sdk/testing';
 import { FnInstance, sourceExtractor } from '../helpers/plugins';
 
@@ -51,13 +60,19 @@ describe('field extraction', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['a negative uint64', -1, /field t.bad: expected a uint64 \(non-negative safe integer or bigint\), got number -1/],
+    [
+      'a negative uint64',
+      -1,
+      /field t.bad: expected a uint64 \(non-negative safe integer or bigint\), got number -1/,
+    ],
     ['an unsafe number', 2 ** 60, /non-negative safe integer or bigint/],
     ['a uint64 above 2^64', 2n ** 64n, /expected a uint64 in \[0, 2\^64\)/],
     ['a string for a uint64', '5', /expected a uint64 \(bigint or number\), got string "5"/],
     ['an array for a non-list', [1], /is not a list field: expected one uint64, got array of 1/],
   ])('rejects %s at run time with the field name', async (_what, bad, message) => {
-    const plugin = sourceExtractor(['x'], () => [field({ name: 't.bad', type: 'uint64', desc: 'd' }, () => bad as number)]);
+    const plugin = sourceExtractor(['x'], () => [
+      field({ name: 't.bad', type: 'uint64', desc: 'd' }, () => bad as number),
+    ]);
     const state = await new PluginHarness(plugin).init();
     const [event] = await firstEvents(state);
     expect(() => state.extract(event, 't.bad')).toThrow(message);
@@ -65,7 +80,13 @@ describe('field extraction', () => {
   });
 
   it.each<[string, 'string' | 'bool' | 'ipaddr' | 'ipnet', boolean, unknown, RegExp]>([
-    ['a non-array for a list', 'string', true, 'a', /is a list field: expected an array of string, got string "a"/],
+    [
+      'a non-array for a list',
+      'string',
+      true,
+      'a',
+      /is a list field: expected an array of string, got string "a"/,
+    ],
     ['a NUL in a string', 'string', false, 'a\0b', /string values cannot contain NUL characters/],
     ['a number for a bool', 'bool', false, 1, /expected a boolean, got number 1/],
     ['a bad address', 'ipaddr', false, '300.1.1.1', /"300.1.1.1" is not an IPv4 or IPv6 address/],
@@ -73,7 +94,9 @@ describe('field extraction', () => {
     ['a network without prefix', 'ipnet', false, '10.0.0.0', /"10.0.0.0" is not a network/],
     ['a prefix too long', 'ipnet', false, '10.0.0.0/33', /is not a network/],
   ])('rejects %s', async (_what, type, isList, bad, message) => {
-    const plugin = sourceExtractor(['x'], () => [{ name: 't.bad', type, isList, desc: 'd', extract: () => bad }]);
+    const plugin = sourceExtractor(['x'], () => [
+      { name: 't.bad', type, isList, desc: 'd', extract: () => bad },
+    ]);
     const state = await new PluginHarness(plugin).init();
     const [event] = await firstEvents(state);
     expect(() => state.extract(event, 't.bad')).toThrow(message);
@@ -85,8 +108,14 @@ describe('field extraction', () => {
     const plugin = sourceExtractor(
       ['{"a":1,"b":"x"}', '{"a":2,"b":"y"}'],
       () => [
-        field({ name: 'j.a', type: 'uint64', desc: 'd' }, (req: ExtractRequest<{ a: number; b: string }>) => req.context.a),
-        field({ name: 'j.b', type: 'string', desc: 'd' }, (req: ExtractRequest<{ a: number; b: string }>) => req.context.b),
+        field(
+          { name: 'j.a', type: 'uint64', desc: 'd' },
+          (req: ExtractRequest<{ a: number; b: string }>) => req.context.a,
+        ),
+        field(
+          { name: 'j.b', type: 'string', desc: 'd' },
+          (req: ExtractRequest<{ a: number; b: string }>) => req.context.b,
+        ),
       ],
       (text) => {
         parses++;
@@ -110,7 +139,14 @@ describe('field extraction', () => {
   it('serves fields without an extractor through the plugin extract method (Go style)', async () => {
     class GoStyle extends FieldExtraction(EventSourcing(BasePlugin)) {
       info(): PluginInfo {
-        return { id: 999, name: 'gostyle', description: 'd', contact: 'c', version: '1.0.0', eventSource: 'go' };
+        return {
+          id: 999,
+          name: 'gostyle',
+          description: 'd',
+          contact: 'c',
+          version: '1.0.0',
+          eventSource: 'go',
+        };
       }
       open() {
         return new FnInstance((batch) => {
@@ -136,8 +172,14 @@ describe('field extraction', () => {
     const state = await new PluginHarness(registerPlugin(GoStyle)).init();
     const [event] = await firstEvents(state);
     expect(state.extract(event, 'go.len')).toBe(3n);
-    expect(state.extractWithOffsets(event, 'go.char[1]')).toEqual({ value: 'b', offsets: [{ start: 39, length: 1 }] });
-    expect(state.extractWithOffsets(event, 'go.char[1]', { wantOffsets: false })).toEqual({ value: 'b', offsets: undefined });
+    expect(state.extractWithOffsets(event, 'go.char[1]')).toEqual({
+      value: 'b',
+      offsets: [{ start: 39, length: 1 }],
+    });
+    expect(state.extractWithOffsets(event, 'go.char[1]', { wantOffsets: false })).toEqual({
+      value: 'b',
+      offsets: undefined,
+    });
     expect(state.extract(event, 'go.char[7]')).toBeUndefined();
     await state.destroy();
   });
@@ -145,12 +187,17 @@ describe('field extraction', () => {
   it('rejects field selectors as libsinsp does, before calling the plugin', async () => {
     const plugin = sourceExtractor(['1'], () => [
       field({ name: 'a.idx', type: 'uint64', desc: 'd', arg: { isIndex: true, isRequired: true } }, () => 1),
-      field({ name: 'a.key', type: 'uint64', desc: 'd', arg: { isKey: true } }, (req) => req.argKey?.length ?? 0),
+      field(
+        { name: 'a.key', type: 'uint64', desc: 'd', arg: { isKey: true } },
+        (req) => req.argKey?.length ?? 0,
+      ),
       field({ name: 'a.plain', type: 'uint64', desc: 'd' }, () => 1),
     ]);
     const state = await new PluginHarness(plugin).init();
     const [event] = await firstEvents(state);
-    expect(() => state.extract(event, 'a.nope')).toThrow('unknown field "a.nope"; the plugin declares: a.idx, a.key, a.plain');
+    expect(() => state.extract(event, 'a.nope')).toThrow(
+      'unknown field "a.nope"; the plugin declares: a.idx, a.key, a.plain',
+    );
     expect(() => state.extract(event, 'a.idx')).toThrow('field a.idx requires an argument');
     expect(() => state.extract(event, 'a.idx[01]')).toThrow('invalid index argument "01"');
     expect(() => state.extract(event, 'a.idx[x]')).toThrow('invalid index argument "x"');
@@ -163,7 +210,12 @@ describe('field extraction', () => {
   it('reports a failing context computation for the field that asked', async () => {
     const plugin = sourceExtractor(
       ['not json'],
-      () => [field({ name: 'j.a', type: 'uint64', desc: 'd' }, (req: ExtractRequest<{ a: number }>) => req.context.a)],
+      () => [
+        field(
+          { name: 'j.a', type: 'uint64', desc: 'd' },
+          (req: ExtractRequest<{ a: number }>) => req.context.a,
+        ),
+      ],
       (text) => JSON.parse(text) as { a: number },
     );
     const state = await new PluginHarness(plugin).init();

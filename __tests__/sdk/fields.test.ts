@@ -46,15 +46,32 @@ describe('field declarations', () => {
     ['a name with spaces', [{ ...ok, name: 'p.a b' }], 'name must be dotted words'],
     ['an empty desc', [{ ...ok, desc: ' ' }], 'desc must be a non-empty string'],
     ['an unknown type', [{ ...ok, type: 'bytebuf' as never }], 'type "bytebuf" is not one of string, uint64'],
-    ['an unknown property', [{ ...ok, properties: ['secret' as never] }], 'property "secret" is not one of hidden, info, conversation'],
-    ['index and key at once', [{ ...ok, arg: { isIndex: true, isKey: true } }], 'cannot be both isIndex and isKey'],
-    ['a required arg of no kind', [{ ...ok, arg: { isRequired: true } }], 'a required arg must be isIndex or isKey'],
+    [
+      'an unknown property',
+      [{ ...ok, properties: ['secret' as never] }],
+      'property "secret" is not one of hidden, info, conversation',
+    ],
+    [
+      'index and key at once',
+      [{ ...ok, arg: { isIndex: true, isKey: true } }],
+      'cannot be both isIndex and isKey',
+    ],
+    [
+      'a required arg of no kind',
+      [{ ...ok, arg: { isRequired: true } }],
+      'a required arg must be isIndex or isKey',
+    ],
   ])('rejects %s with a clear message', (_what, fields, message) => {
     expect(() => validateFields(fields)).toThrow(message);
   });
 
   it('lists every problem at once', () => {
-    expect(() => validateFields([{ ...ok, desc: '' }, { ...ok, name: 'x', type: 'int' as never }])).toThrow(
+    expect(() =>
+      validateFields([
+        { ...ok, desc: '' },
+        { ...ok, name: 'x', type: 'int' as never },
+      ]),
+    ).toThrow(
       /desc must be a non-empty string\n- field "x": name must be dotted words.*\n- field "x": type "int"/s,
     );
   });

@@ -14,7 +14,10 @@ describe('config and open params from zod', () => {
   });
 
   it('returns the typed, parsed value', () => {
-    expect(parseJsonInput('init config', '{"jitter":3,"name":"a"}', Config)).toEqual({ jitter: 3, name: 'a' });
+    expect(parseJsonInput('init config', '{"jitter":3,"name":"a"}', Config)).toEqual({
+      jitter: 3,
+      name: 'a',
+    });
   });
 
   it('names the key and the problem of an invalid value', () => {
@@ -30,13 +33,17 @@ describe('config and open params from zod', () => {
   });
 
   it('reports text that is not JSON', () => {
-    expect(() => parseJsonInput('open params', 'not json', Config)).toThrow(/^invalid open params: not valid JSON \(.*\): not json$/);
+    expect(() => parseJsonInput('open params', 'not json', Config)).toThrow(
+      /^invalid open params: not valid JSON \(.*\): not json$/,
+    );
   });
 
   it('accepts undeclared keys by default and rejects them when strict', () => {
     expect(parseJsonInput('init config', '{"extra":1}', Config)).toEqual({ jitter: 10 });
     const strict = parsingSchema(Config, { strict: true });
-    expect(() => parseJsonInput('init config', '{"extra":1}', strict)).toThrow(/Unrecognized key\(s\) in object: 'extra'/);
+    expect(() => parseJsonInput('init config', '{"extra":1}', strict)).toThrow(
+      /Unrecognized key\(s\) in object: 'extra'/,
+    );
   });
 
   it('generates draft-07 JSON Schema allowing additional properties unless strict', () => {

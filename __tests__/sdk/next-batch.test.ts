@@ -1,11 +1,21 @@
-import { EndOfStreamError, EOF, EventTooLargeError, TIMEOUT, BatchFullError, type EventBatch } from 'falco-plugin-sdk';
+import {
+  EndOfStreamError,
+  EOF,
+  EventTooLargeError,
+  TIMEOUT,
+  BatchFullError,
+  type EventBatch,
+} from 'falco-plugin-sdk';
 import { PluginHarness, type CapturedEvent } from 'falco-plugin-sdk/testing';
 import { ReturnCode } from '../../lib/symbols/return-codes';
 import { FnInstance, sourcePlugin } from '../helpers/plugins';
 
 const text = (e: CapturedEvent) => Buffer.from(e.bytes.subarray(38)).toString();
 
-async function captureOf(fn: (batch: EventBatch, call: number) => ReturnType<FnInstance['nextBatch']>, options = {}) {
+async function captureOf(
+  fn: (batch: EventBatch, call: number) => ReturnType<FnInstance['nextBatch']>,
+  options = {},
+) {
   const state = await new PluginHarness(sourcePlugin(() => new FnInstance(fn, options))).init();
   return { state, capture: await state.open() };
 }
@@ -180,7 +190,9 @@ describe('event batches and sentinels', () => {
   });
 
   it('rejects bad batch options with a clear message', async () => {
-    const state = await new PluginHarness(sourcePlugin(() => new FnInstance(() => EOF, { batchSize: 0 }))).init();
+    const state = await new PluginHarness(
+      sourcePlugin(() => new FnInstance(() => EOF, { batchSize: 0 })),
+    ).init();
     await expect(state.open()).rejects.toThrow('open failed: batchSize must be a positive integer, got 0');
     await state.destroy();
   });

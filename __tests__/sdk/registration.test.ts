@@ -1,6 +1,16 @@
-import { BasePlugin, EventSourcing, FieldExtraction, field, registerPlugin, type PluginInfo } from 'falco-plugin-sdk';
+import {
+  BasePlugin,
+  EventSourcing,
+  FieldExtraction,
+  field,
+  registerPlugin,
+  type PluginInfo,
+} from 'falco-plugin-sdk';
 
-function extractor(info: Partial<PluginInfo>, fields = () => [field({ name: 'r.f', type: 'string', desc: 'd' }, () => 'x')]) {
+function extractor(
+  info: Partial<PluginInfo>,
+  fields = () => [field({ name: 'r.f', type: 'string', desc: 'd' }, () => 'x')],
+) {
   class R extends FieldExtraction(BasePlugin) {
     info(): PluginInfo {
       return { name: 'r', description: 'd', contact: 'c', version: '1.0.0', ...info } as PluginInfo;
@@ -41,27 +51,55 @@ describe('registration', () => {
     ['a name with spaces', extractor({ name: 'my plugin' }), 'may only contain letters, digits, _ and -'],
     ['a version that is not semver', extractor({ version: 'v1' }), 'version "v1" is not a semantic version'],
     ['a required API major other than 3', extractor({ requiredApiVersion: '4.0.0' }), 'has major 4'],
-    ['a required API newer than 3.12', extractor({ requiredApiVersion: '3.13.0' }), 'newer than the plugin API 3.12'],
-    ['a malformed required API', extractor({ requiredApiVersion: '3.x' }), 'is not a MAJOR.MINOR.PATCH version'],
+    [
+      'a required API newer than 3.12',
+      extractor({ requiredApiVersion: '3.13.0' }),
+      'newer than the plugin API 3.12',
+    ],
+    [
+      'a malformed required API',
+      extractor({ requiredApiVersion: '3.x' }),
+      'is not a MAJOR.MINOR.PATCH version',
+    ],
     ['a source without id', source({ eventSource: 's' }), 'an event source needs a non-zero id'],
     ['a source without event source', source({ id: 999 }), 'an event source needs eventSource'],
     ['a source named syscall', source({ id: 999, eventSource: 'syscall' }), 'reserved for the host'],
-    ['an id on an extractor', extractor({ id: 5 }), 'id and eventSource are only for plugins with EventSourcing'],
-    ['empty extract sources', extractor({ extractEventSources: [''] }), 'extractEventSources must be an array of non-empty strings'],
+    [
+      'an id on an extractor',
+      extractor({ id: 5 }),
+      'id and eventSource are only for plugins with EventSourcing',
+    ],
+    [
+      'empty extract sources',
+      extractor({ extractEventSources: [''] }),
+      'extractEventSources must be an array of non-empty strings',
+    ],
     [
       'addOutput below API 3.8',
-      extractor({ requiredApiVersion: '3.7.0' }, () => [field({ name: 'r.o', type: 'string', desc: 'd', addOutput: true }, () => '')]),
+      extractor({ requiredApiVersion: '3.7.0' }, () => [
+        field({ name: 'r.o', type: 'string', desc: 'd', addOutput: true }, () => ''),
+      ]),
       'addOutput needs plugin API 3.8.0',
     ],
-    ['fields with no extractor and no extract()', extractor({}, () => [{ name: 'r.g', type: 'string', desc: 'd' }]), 'fields r.g have no extractor'],
-    ['invalid fields', extractor({}, () => [field({ name: 'bad', type: 'string', desc: 'd' })]), 'invalid field declarations'],
+    [
+      'fields with no extractor and no extract()',
+      extractor({}, () => [{ name: 'r.g', type: 'string', desc: 'd' }]),
+      'fields r.g have no extractor',
+    ],
+    [
+      'invalid fields',
+      extractor({}, () => [field({ name: 'bad', type: 'string', desc: 'd' })]),
+      'invalid field declarations',
+    ],
   ])('rejects %s', (_what, register, message) => {
     expect(register).toThrow(message);
   });
 
   it('accepts addOutput from API 3.8 and a lower required API without it', () => {
     expect(() =>
-      extractor({ requiredApiVersion: '3.8.0' }, () => [field({ name: 'r.o', type: 'string', desc: 'd', addOutput: true }, () => '')])(),
+      extractor({ requiredApiVersion: '3.8.0' }, () => [
+        field({ name: 'r.o', type: 'string', desc: 'd', addOutput: true }, () => ''),
+      ])(),
     ).not.toThrow();
     expect(extractor({ requiredApiVersion: '3.0.0' })().info.requiredApiVersion).toBe('3.0.0');
   });

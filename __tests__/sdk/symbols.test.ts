@@ -1,4 +1,15 @@
-import { BaseInstance, BasePlugin, EOF, EventSourcing, FieldExtraction, field, registerPlugin, z, type EventBatch, type PluginInfo } from 'falco-plugin-sdk';
+import {
+  BaseInstance,
+  BasePlugin,
+  EOF,
+  EventSourcing,
+  FieldExtraction,
+  field,
+  registerPlugin,
+  z,
+  type EventBatch,
+  type PluginInfo,
+} from 'falco-plugin-sdk';
 import { PluginHarness } from 'falco-plugin-sdk/testing';
 import { ReturnCode } from '../../lib/symbols/return-codes';
 import { LogSeverity } from 'falco-plugin-sdk';
@@ -24,7 +35,10 @@ class Counter extends BaseInstance {
   }
 }
 
-const Config = z.object({ total: z.number().int().positive().default(4), failInit: z.boolean().default(false) });
+const Config = z.object({
+  total: z.number().int().positive().default(4),
+  failInit: z.boolean().default(false),
+});
 
 function lifecyclePlugin(log: string[]) {
   class Lifecycle extends FieldExtraction(EventSourcing(BasePlugin)) {
@@ -32,7 +46,14 @@ function lifecyclePlugin(log: string[]) {
     override readonly strictInitSchema = true;
     private total = 0;
     info(): PluginInfo {
-      return { id: 999, name: 'lifecycle', description: 'd', contact: 'c', version: '1.0.0', eventSource: 'lc' };
+      return {
+        id: 999,
+        name: 'lifecycle',
+        description: 'd',
+        contact: 'c',
+        version: '1.0.0',
+        eventSource: 'lc',
+      };
     }
     override async init(config: z.output<typeof Config>) {
       await Promise.resolve();
@@ -46,7 +67,10 @@ function lifecyclePlugin(log: string[]) {
       return new Counter(this.total, () => log.push('close'));
     }
     openParams() {
-      return [{ value: 'a', desc: 'first' }, { value: 'b', separator: ';' }];
+      return [
+        { value: 'a', desc: 'first' },
+        { value: 'b', separator: ';' },
+      ];
     }
     destroy() {
       log.push('destroy');
@@ -92,7 +116,9 @@ describe('symbols layer and harness lifecycle', () => {
   it('reports init failures through get_last_error', async () => {
     const harness = new PluginHarness(lifecyclePlugin([]));
     await expect(harness.init('{"failInit":true}')).rejects.toThrow('init failed: refusing to start');
-    await expect(harness.init('{"total":0}')).rejects.toThrow('init failed: init config does not match the plugin\'s schema: total: must be > 0');
+    await expect(harness.init('{"total":0}')).rejects.toThrow(
+      "init failed: init config does not match the plugin's schema: total: must be > 0",
+    );
     await expect(harness.init('{"other":1}')).rejects.toThrow('must NOT have additional properties');
     await expect(harness.init('{')).rejects.toThrow('init config is not valid JSON');
   });
@@ -113,7 +139,10 @@ describe('symbols layer and harness lifecycle', () => {
     expect(JSON.parse(reg.initSchemaJson)).toEqual({
       $schema: 'http://json-schema.org/draft-07/schema#',
       type: 'object',
-      properties: { total: { type: 'integer', exclusiveMinimum: 0, default: 4 }, failInit: { type: 'boolean', default: false } },
+      properties: {
+        total: { type: 'integer', exclusiveMinimum: 0, default: 4 },
+        failInit: { type: 'boolean', default: false },
+      },
       additionalProperties: false,
     });
   });

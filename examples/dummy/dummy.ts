@@ -117,7 +117,10 @@ export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
           return req.context % req.argIndex === 0 ? 1 : 0;
         },
       ),
-      field({ name: 'dummy.value', type: 'uint64', desc: 'The sample value in the event' }, (req) => req.context),
+      field(
+        { name: 'dummy.value', type: 'uint64', desc: 'The sample value in the event' },
+        (req) => req.context,
+      ),
       field(
         { name: 'dummy.strvalue', type: 'string', desc: 'The sample value in the event, as a string' },
         (req) => String(req.context),

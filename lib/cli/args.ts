@@ -5,7 +5,7 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `--name value`, `--name=value` and boolean `--flag` options.
+ * Parses `--name value`, `--name=value`, `-n value` and boolean `--flag` options.
  *
  * @param flags - options that take no value.
  * @throws Error for an option missing its value.
@@ -16,12 +16,13 @@ export function parseArgs(argv: readonly string[], flags: ReadonlySet<string>): 
   const add = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--')) {
+    if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
     }
+    const dashes = arg.startsWith('--') ? 2 : 1;
     const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const name = arg.slice(dashes, eq < 0 ? undefined : eq);
     if (eq >= 0) add(name, arg.slice(eq + 1));
     else if (flags.has(name)) add(name, 'true');
     else if (i + 1 < argv.length) add(name, argv[++i]);

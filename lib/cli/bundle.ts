@@ -10,14 +10,18 @@ export const EMBEDDED_NODE_TARGET = 'node18';
 function findSdkRoot(from: string): string {
   for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'falco-plugin-sdk') {
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'falco-plugin-sdk'
+    ) {
       return dir;
     }
   }
   throw new Error(`cannot find the falco-plugin-sdk package above ${from}`);
 }
 
-const sdkRoot = findSdkRoot(__dirname);
+/** The root folder of this SDK package. */
+export const sdkRoot = findSdkRoot(__dirname);
 
 /**
  * Bundles a plugin entry (TypeScript or JavaScript) and its npm dependencies into one CommonJS file for the
@@ -25,13 +29,14 @@ const sdkRoot = findSdkRoot(__dirname);
  *
  * @throws Error listing the compile errors with file and line, or naming a missing entry.
  */
-export async function bundlePlugin(entry: string, outfile: string): Promise<void> {
+export async function bundlePlugin(
+  entry: string,
+  outfile: string,
+  options: { sourcemap?: boolean } = {},
+): Promise<void> {
   const entryPath = path.resolve(entry);
   if (!existsSync(entryPath)) throw new Error(`plugin entry ${entry} does not exist`);
-  const sdkEntry = (sub: string) => {
-    const ts = path.join(sdkRoot, sub + '.ts');
-    return existsSync(ts) ? ts : path.join(sdkRoot, 'dist', sub + '.js');
-  };
+
   try {
     await build({
       entryPoints: [entryPath],
@@ -40,7 +45,8 @@ export async function bundlePlugin(entry: string, outfile: string): Promise<void
       platform: 'node',
       target: EMBEDDED_NODE_TARGET,
       format: 'cjs',
-      sourcemap: 'inline',
+      sourcemap: options.sourcemap === false ? false : 'inline',
+      keepNames: true,
       logLevel: 'silent',
       alias: {
         'falco-plugin-sdk/testing': sdkEntry('lib/testing/index'),
@@ -56,6 +62,12 @@ export async function bundlePlugin(entry: string, outfile: string): Promise<void
     );
     throw new Error(`cannot compile ${entry}:\n${lines.join('\n')}`);
   }
+}
+
+/** The source of an SDK module: the TypeScript file in a checkout, the compiled one in a package. */
+export function sdkEntry(sub: string): string {
+  const ts = path.join(sdkRoot, sub + '.ts');
+  return existsSync(ts) ? ts : path.join(sdkRoot, 'dist', sub + '.js');
 }
 
 /** Bundles an entry into a temporary file, loads it and returns its module exports. */

@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 /* The `falco-plugin` command line. */
 import { option, parseArgs } from './args';
+import { buildPlugin } from './build-command';
 import { runInHarness } from './harness-command';
+import { runNativeHost } from './run-command';
 
 const USAGE = `usage: falco-plugin <command> [options]
 
 commands:
+  build <entry.ts> -o <lib.so>
+      Bundles the plugin and its npm dependencies and links one shared library that Falco loads.
+  run <lib.so> [host options]
+      Loads any plugin library in the native test host, the way libsinsp does, and prints its events
+      (see \`falco-plugin run --help\`).
   harness <entry.ts> [--config <json>] [--open <json>] [--fields <name,name[arg],...>]
           [--max-events <n>] [--json]
       Runs a plugin in the in-process harness, the way libsinsp drives it, and prints each event.
@@ -16,6 +23,26 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'build') {
+    const args = parseArgs(rest, new Set());
+    const [entry] = args.positional;
+    const output = option(args, 'o', option(args, 'output', ''));
+    if (!entry || !output) throw new Error('usage: falco-plugin build <entry.ts> -o <lib.so>');
+    const result = await buildPlugin(entry, output);
+    const { info, capabilities } = result.registration;
+    const caps = [
+      capabilities.sourcing && 'event sourcing',
+      capabilities.extraction && 'field extraction',
+    ].filter(Boolean);
+    process.stdout.write(
+      `built ${result.output}: plugin ${info.name} ${info.version} (${caps.join(', ')}), ` +
+        `${Math.round(result.libraryBytes / 1024)} KiB\n`,
+    );
+    return 0;
+  }
+  if (command === 'run') {
+    return runNativeHost(rest);
   }
   if (command === 'harness') {
     const args = parseArgs(rest, new Set(['json']));
@@ -31,7 +58,13 @@ async function main(argv: string[]): Promise<number> {
       .filter((f) => f !== '');
     await runInHarness(
       entry,
-      { config: option(args, 'config', ''), open: option(args, 'open', ''), fields, maxEvents, json: args.options.has('json') },
+      {
+        config: option(args, 'config', ''),
+        open: option(args, 'open', ''),
+        fields,
+        maxEvents,
+        json: args.options.has('json'),
+      },
       (line) => process.stdout.write(line + '\n'),
     );
     return 0;

@@ -1,4 +1,4 @@
-import type { PluginRegistration } from '../plugins/registration';
+import { findRegistration } from '../plugins/registration';
 import { PluginHarness, type ExtractedValue } from '../testing/harness';
 import { loadPluginModule } from './bundle';
 
@@ -16,27 +16,34 @@ function jsonValue(value: ExtractedValue): unknown {
   return typeof value === 'bigint' ? Number(value) : (value ?? null);
 }
 
-/** Finds the registration a plugin module exports (default export, or any exported registration). */
-export function registrationOf(exports: Record<string, unknown>, entry: string): PluginRegistration {
-  const candidates = [exports.default, ...Object.values(exports)];
-  const found = candidates.find((c) => (c as PluginRegistration | undefined)?.kind === 'falco-plugin-registration');
-  if (!found) throw new Error(`${entry} exports no plugin: add \`export default registerPlugin(MyPlugin)\``);
-  return found as PluginRegistration;
-}
-
 /** Runs a plugin entry in the in-process harness and prints one line per event. */
-export async function runInHarness(entry: string, options: HarnessCommandOptions, out: (line: string) => void): Promise<void> {
-  const registration = registrationOf(await loadPluginModule(entry), entry);
+export async function runInHarness(
+  entry: string,
+  options: HarnessCommandOptions,
+  out: (line: string) => void,
+): Promise<void> {
+  const registration = findRegistration(await loadPluginModule(entry), entry);
   const harness = new PluginHarness(registration, {
     log: (severity, message) => process.stderr.write(`[${registration.info.name}] ${severity}: ${message}\n`),
   });
   const state = await harness.init(options.config);
   try {
-    const rows = await state.run({ open: options.open, fields: options.fields, maxEvents: options.maxEvents });
+    const rows = await state.run({
+      open: options.open,
+      fields: options.fields,
+      maxEvents: options.maxEvents,
+    });
     for (const row of rows) {
       if (options.json) {
         const fields = Object.fromEntries(Object.entries(row.fields).map(([k, v]) => [k, jsonValue(v)]));
-        out(JSON.stringify({ 'evt.num': row.number, 'evt.ts': Number(row.timestamp), 'evt.plugininfo': row.plugininfo, ...fields }));
+        out(
+          JSON.stringify({
+            'evt.num': row.number,
+            'evt.ts': Number(row.timestamp),
+            'evt.plugininfo': row.plugininfo,
+            ...fields,
+          }),
+        );
       } else {
         const fields = Object.entries(row.fields).map(([k, v]) => `${k}=${String(jsonValue(v))}`);
         out([`#${row.number}`, row.plugininfo, ...fields].join(' '));

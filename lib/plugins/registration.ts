@@ -13,7 +13,10 @@ type Require<Has, Signature extends string> = Has extends true ? unknown : Missi
 type HasMethod<T, K extends PropertyKey, F> = T extends { [P in K]: F } ? true : false;
 
 /** What `init` must accept given the declared `initSchema`. */
-type ConfigCheck<P> = P extends { readonly initSchema: infer S extends z.ZodTypeAny; init(config: infer C): unknown }
+type ConfigCheck<P> = P extends {
+  readonly initSchema: infer S extends z.ZodTypeAny;
+  init(config: infer C): unknown;
+}
   ? [z.output<S>] extends [C]
     ? unknown
     : { readonly 'init(config) must accept the output of initSchema': z.output<S> }
@@ -25,14 +28,22 @@ type ConfigCheck<P> = P extends { readonly initSchema: infer S extends z.ZodType
  */
 export type CapabilityCheck<P> = ConfigCheck<P> &
   (P extends { readonly '~capability.sourcing': true }
-    ? Require<HasMethod<P, 'open', (params: never) => NextBatch | Promise<NextBatch>>, 'open(params: OpenParams): NextBatch | Promise<NextBatch>'>
+    ? Require<
+        HasMethod<P, 'open', (params: never) => NextBatch | Promise<NextBatch>>,
+        'open(params: OpenParams): NextBatch | Promise<NextBatch>'
+      >
     : unknown) &
   (P extends { readonly '~capability.extraction': true }
-    ? Require<HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>, 'fields(): readonly FieldDefinition[]'>
+    ? Require<
+        HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>,
+        'fields(): readonly FieldDefinition[]'
+      >
     : unknown) &
   (P extends { readonly '~capability.sourcing': true } | { readonly '~capability.extraction': true }
     ? unknown
-    : { readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin) and/or FieldExtraction(BasePlugin)': never });
+    : {
+        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin) and/or FieldExtraction(BasePlugin)': never;
+      });
 
 /** The capabilities a registered plugin exports symbols for. */
 export interface Capabilities {
@@ -47,7 +58,9 @@ export interface Capabilities {
 export interface PluginRegistration {
   /** Marks the object for the build and the native bootstrap. */
   readonly kind: 'falco-plugin-registration';
-  readonly info: Required<Pick<PluginInfo, 'name' | 'description' | 'contact' | 'version' | 'requiredApiVersion'>> &
+  readonly info: Required<
+    Pick<PluginInfo, 'name' | 'description' | 'contact' | 'version' | 'requiredApiVersion'>
+  > &
     Pick<PluginInfo, 'id' | 'eventSource' | 'extractEventSources'>;
   readonly capabilities: Capabilities;
   /** The JSON of `get_fields` (`[]` without extraction). */
@@ -79,7 +92,9 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:
  *
  * @throws Error listing every problem with the plugin's static information.
  */
-export function registerPlugin<C extends PluginClass>(pluginClass: C & CapabilityCheck<InstanceType<C>>): PluginRegistration {
+export function registerPlugin<C extends PluginClass>(
+  pluginClass: C & CapabilityCheck<InstanceType<C>>,
+): PluginRegistration {
   const sample = new pluginClass();
   const capabilities: Capabilities = {
     sourcing: hasCapability(sample, SOURCING),
@@ -91,14 +106,19 @@ export function registerPlugin<C extends PluginClass>(pluginClass: C & Capabilit
     const fields = (sample as unknown as { fields(): readonly FieldDefinition[] }).fields();
     validateFields(fields);
     const withoutExtractor = fields.filter((f) => typeof f.extract !== 'function').map((f) => f.name);
-    if (withoutExtractor.length > 0 && typeof (sample as unknown as { extract?: unknown }).extract !== 'function') {
+    if (
+      withoutExtractor.length > 0 &&
+      typeof (sample as unknown as { extract?: unknown }).extract !== 'function'
+    ) {
       throw new Error(
         `plugin ${info.name}: fields ${withoutExtractor.join(', ')} have no extractor and the plugin has no extract(request) method`,
       );
     }
     const needsAddOutput = fields.some((f) => f.addOutput);
     if (needsAddOutput && checkRequiredApiVersion(info.requiredApiVersion).minor < 8) {
-      throw new Error(`plugin ${info.name}: addOutput needs plugin API 3.8.0 or later, it requires ${info.requiredApiVersion}`);
+      throw new Error(
+        `plugin ${info.name}: addOutput needs plugin API 3.8.0 or later, it requires ${info.requiredApiVersion}`,
+      );
     }
     fieldsJson = fieldsToJson(fields);
   }
@@ -150,13 +170,41 @@ function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegis
     problems.push('id and eventSource are only for plugins with EventSourcing');
   }
   if (info.extractEventSources !== undefined) {
-    if (!capabilities.extraction) problems.push('extractEventSources is only for plugins with FieldExtraction');
-    if (!Array.isArray(info.extractEventSources) || info.extractEventSources.some((s) => typeof s !== 'string' || s === '')) {
+    if (!capabilities.extraction)
+      problems.push('extractEventSources is only for plugins with FieldExtraction');
+    if (
+      !Array.isArray(info.extractEventSources) ||
+      info.extractEventSources.some((s) => typeof s !== 'string' || s === '')
+    ) {
       problems.push('extractEventSources must be an array of non-empty strings');
     }
   }
   if (problems.length > 0) {
-    throw new Error(`invalid plugin info${typeof info.name === 'string' ? ` for ${info.name}` : ''}:\n- ${problems.join('\n- ')}`);
+    throw new Error(
+      `invalid plugin info${typeof info.name === 'string' ? ` for ${info.name}` : ''}:\n- ${problems.join('\n- ')}`,
+    );
   }
   return Object.freeze({ ...info, requiredApiVersion });
+}
+
+/** Whether a value is a plugin registration (works across copies of the SDK). */
+export function isRegistration(value: unknown): value is PluginRegistration {
+  return (value as PluginRegistration | undefined)?.kind === 'falco-plugin-registration';
+}
+
+/**
+ * Finds the registration a plugin module exports: its default export, or else the only exported
+ * registration.
+ *
+ * @throws Error naming the module when it exports none, or several.
+ */
+export function findRegistration(
+  moduleExports: Record<string, unknown>,
+  moduleName: string,
+): PluginRegistration {
+  if (isRegistration(moduleExports.default)) return moduleExports.default;
+  const found = Object.values(moduleExports).filter(isRegistration);
+  if (found.length === 1) return found[0];
+  if (found.length > 1) throw new Error(`${moduleName} exports several plugins: make one the default export`);
+  throw new Error(`${moduleName} exports no plugin: add \`export default registerPlugin(MyPlugin)\``);
 }

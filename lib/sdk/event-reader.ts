@@ -70,7 +70,9 @@ export class EventReader {
    * The id of the plugin that produced a plugin event (first parameter), or `undefined` for other types.
    */
   get pluginId(): number | undefined {
-    return this.type === PLUGIN_EVENT_TYPE ? this.view.getUint32(PLUGIN_EVENT_PAYLOAD_OFFSET - 4, true) : undefined;
+    return this.type === PLUGIN_EVENT_TYPE
+      ? this.view.getUint32(PLUGIN_EVENT_PAYLOAD_OFFSET - 4, true)
+      : undefined;
   }
 
   /**
@@ -81,7 +83,10 @@ export class EventReader {
    */
   get data(): Uint8Array {
     if (this.payloadView === undefined) {
-      this.payloadView = this.bytes.subarray(PLUGIN_EVENT_PAYLOAD_OFFSET, PLUGIN_EVENT_PAYLOAD_OFFSET + this.payloadLength());
+      this.payloadView = this.bytes.subarray(
+        PLUGIN_EVENT_PAYLOAD_OFFSET,
+        PLUGIN_EVENT_PAYLOAD_OFFSET + this.payloadLength(),
+      );
     }
     return this.payloadView;
   }
@@ -106,7 +111,9 @@ export class EventReader {
 
   private payloadLength(): number {
     if (this.type !== PLUGIN_EVENT_TYPE || this.paramCount !== 2) {
-      throw new Error(`event ${this.eventNumber} is not a plugin event (type ${this.type}, ${this.paramCount} params)`);
+      throw new Error(
+        `event ${this.eventNumber} is not a plugin event (type ${this.type}, ${this.paramCount} params)`,
+      );
     }
     const declared = this.view.getUint32(EVENT_HEADER_SIZE + 4, true);
     if (PLUGIN_EVENT_PAYLOAD_OFFSET + declared > this.length) {

@@ -88,7 +88,9 @@ export class ExtractRequest<Ctx = unknown> {
     if (!this.wantOffsetValue || !this.valueWritten) return;
     const count = this.results.count;
     if (index < 0 || index >= count) {
-      throw new RangeError(`field ${this.fieldSpec.name}: offset index ${index} outside the ${count} values set`);
+      throw new RangeError(
+        `field ${this.fieldSpec.name}: offset index ${index} outside the ${count} values set`,
+      );
     }
     this.results.writeOffset(index, count, start, length);
   }

@@ -33,7 +33,10 @@ export function toJsonSchema(schema: z.ZodTypeAny, options: JsonSchemaOptions = 
 }
 
 /** The zod schema that parses the input: with `strict`, a top-level object rejects undeclared keys. */
-export function parsingSchema<S extends z.ZodTypeAny>(schema: S, options: JsonSchemaOptions = {}): z.ZodTypeAny {
+export function parsingSchema<S extends z.ZodTypeAny>(
+  schema: S,
+  options: JsonSchemaOptions = {},
+): z.ZodTypeAny {
   return options.strict && schema instanceof z.ZodObject ? schema.strict() : schema;
 }
 

@@ -20,7 +20,8 @@ export class FieldValueError extends Error {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
   if (typeof value === 'bigint') return `bigint ${value}n`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return `array of ${value.length}`;
@@ -68,7 +69,10 @@ export class ExtractResults {
   write(fieldName: string, type: FieldType, isList: boolean, value: unknown): void {
     if (isList) {
       if (!Array.isArray(value)) {
-        throw new FieldValueError(fieldName, `is a list field: expected an array of ${type}, got ${describe(value)}`);
+        throw new FieldValueError(
+          fieldName,
+          `is a list field: expected an array of ${type}, got ${describe(value)}`,
+        );
       }
       const n = value.length;
       this.ensure(n * RESULT_FIXED_BYTES_PER_VALUE);
@@ -79,7 +83,10 @@ export class ExtractResults {
       this.control[ControlI32.ResultCount] = n;
     } else {
       if (Array.isArray(value)) {
-        throw new FieldValueError(fieldName, `is not a list field: expected one ${type}, got ${describe(value)}`);
+        throw new FieldValueError(
+          fieldName,
+          `is not a list field: expected one ${type}, got ${describe(value)}`,
+        );
       }
       this.writeOne(fieldName, type, value, 0, RESULT_FIXED_BYTES_PER_VALUE, 1);
       this.control[ControlI32.ResultCount] = 1;
@@ -99,7 +106,14 @@ export class ExtractResults {
     this.view.setUint32(12 * count + 4 * index, length, true);
   }
 
-  private writeOne(name: string, type: FieldType, value: unknown, index: number, bytesAt: number, count: number): number {
+  private writeOne(
+    name: string,
+    type: FieldType,
+    value: unknown,
+    index: number,
+    bytesAt: number,
+    count: number,
+  ): number {
     const slot = index * 8;
     switch (type) {
       case 'uint64':
@@ -131,7 +145,10 @@ export class ExtractResults {
   private writeU64(name: string, type: string, slot: number, value: unknown): void {
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value) || value < 0) {
-        throw new FieldValueError(name, `expected a ${type} (non-negative safe integer or bigint), got ${describe(value)}`);
+        throw new FieldValueError(
+          name,
+          `expected a ${type} (non-negative safe integer or bigint), got ${describe(value)}`,
+        );
       }
       this.view.setUint32(slot, value % TWO_32, true);
       this.view.setUint32(slot + 4, Math.floor(value / TWO_32), true);
@@ -177,7 +194,10 @@ export class ExtractResults {
 /** Parses an IP address or network given as text or bytes into the bytes the host expects. */
 export function ipBytes(name: string, type: 'ipaddr' | 'ipnet', value: unknown): Uint8Array {
   if (value instanceof Uint8Array) {
-    const ok = type === 'ipaddr' ? value.length === 4 || value.length === 16 : value.length === 8 || value.length === 32;
+    const ok =
+      type === 'ipaddr'
+        ? value.length === 4 || value.length === 16
+        : value.length === 8 || value.length === 32;
     if (!ok) {
       const want = type === 'ipaddr' ? '4 or 16' : '8 or 32 (address then mask)';
       throw new FieldValueError(name, `expected ${want} bytes for an ${type}, got ${value.length}`);
@@ -219,7 +239,10 @@ function addressBytes(text: string): Uint8Array | undefined {
   const [head, rest] = source.split('::');
   const headGroups = head ? head.split(':') : [];
   const tailGroups = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const groups = rest === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  const groups =
+    rest === undefined
+      ? headGroups
+      : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   groups.forEach((g, i) => {
     if (v4 && i >= 6) return;
     const n = parseInt(g, 16);

@@ -1,5 +1,13 @@
 import type { BasePlugin } from '../plugins/base-plugin';
-import type { Extract, Fields, NextBatch, OpenParams, OpenParamSuggestion, Progresser, Stringer } from '../plugins/interfaces';
+import type {
+  Extract,
+  Fields,
+  NextBatch,
+  OpenParams,
+  OpenParamSuggestion,
+  Progresser,
+  Stringer,
+} from '../plugins/interfaces';
 import type { LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
 import { EOF, errorMessage, sentinelOf, TIMEOUT } from '../sdk/errors';
@@ -20,7 +28,10 @@ interface OpenInstance {
   eof: boolean;
 }
 
-type SourcePlugin = BasePlugin & { open(params: unknown): MaybePromise<NextBatch>; decodeOpenParams(params: string): unknown };
+type SourcePlugin = BasePlugin & {
+  open(params: unknown): MaybePromise<NextBatch>;
+  decodeOpenParams(params: string): unknown;
+};
 type ExtractorPlugin = BasePlugin & Fields & Partial<Extract> & { eventContext(event: EventReader): unknown };
 
 /**
@@ -58,7 +69,9 @@ export class PluginSymbols {
     memory.adopt(BufferKind.Event, 0, this.eventBuffer);
     this.reader = new EventReader(this.eventBuffer);
     this.results = new ExtractResults(memory, this.control);
-    this.request = new ExtractRequest(this.reader, this.results, (event) => (this.plugin as ExtractorPlugin).eventContext(event));
+    this.request = new ExtractRequest(this.reader, this.results, (event) =>
+      (this.plugin as ExtractorPlugin).eventContext(event),
+    );
   }
 
   /** `plugin_init`: creates the plugin object, parses the config and calls `init`. */
@@ -72,7 +85,11 @@ export class PluginSymbols {
           this.fields = (plugin as ExtractorPlugin).fields();
         }
         const parsed = plugin.initSchema
-          ? parseJsonInput('init config', config, parsingSchema(plugin.initSchema, { strict: plugin.strictInitSchema }))
+          ? parseJsonInput(
+              'init config',
+              config,
+              parsingSchema(plugin.initSchema, { strict: plugin.strictInitSchema }),
+            )
           : config;
         return plugin.init(parsed);
       },
@@ -105,9 +122,14 @@ export class PluginSymbols {
   /** `plugin_list_open_params`: a JSON array of suggestions, or `null` on failure. */
   listOpenParams(): MaybePromise<string | null> {
     return settle(
-      () => (typeof (this.plugin as Partial<OpenParams>)?.openParams === 'function' ? (this.plugin as unknown as OpenParams).openParams() : []),
+      () =>
+        typeof (this.plugin as Partial<OpenParams>)?.openParams === 'function'
+          ? (this.plugin as unknown as OpenParams).openParams()
+          : [],
       (list: readonly OpenParamSuggestion[]) =>
-        JSON.stringify(list.map((p) => ({ value: p.value, desc: p.desc ?? '', separator: p.separator ?? '' }))),
+        JSON.stringify(
+          list.map((p) => ({ value: p.value, desc: p.desc ?? '', separator: p.separator ?? '' })),
+        ),
       (err) => {
         this.fail(err);
         return null;
@@ -128,8 +150,13 @@ export class PluginSymbols {
           return 0;
         }
         const handle = this.nextHandle++;
-        const options = (instance as { batchOptions?: ConstructorParameters<typeof EventBatch>[2] }).batchOptions;
-        this.instances.set(handle, { instance, batch: new EventBatch(this.memory, handle, options), eof: false });
+        const options = (instance as { batchOptions?: ConstructorParameters<typeof EventBatch>[2] })
+          .batchOptions;
+        this.instances.set(handle, {
+          instance,
+          batch: new EventBatch(this.memory, handle, options),
+          eof: false,
+        });
         return handle;
       },
       (err) => {
@@ -245,8 +272,11 @@ export class PluginSymbols {
       return ReturnCode.Success;
     } catch (err) {
       const name = definition?.name ?? `#${id}`;
-      const arg = control[ControlI32.ArgPresent] !== 0 ? `[${argKey ?? this.controlF64[ControlF64.ArgIndex]}]` : '';
-      return this.fail(new Error(`cannot extract ${name}${arg} from event ${this.reader.number}: ${errorMessage(err)}`));
+      const arg =
+        control[ControlI32.ArgPresent] !== 0 ? `[${argKey ?? this.controlF64[ControlF64.ArgIndex]}]` : '';
+      return this.fail(
+        new Error(`cannot extract ${name}${arg} from event ${this.reader.number}: ${errorMessage(err)}`),
+      );
     }
   }
 
@@ -261,7 +291,11 @@ export class PluginSymbols {
   private loadEvent(): void {
     const generation = this.control[ControlI32.EventGeneration];
     if (generation === this.generation) return;
-    this.reader.reset(this.eventBuffer, this.controlF64[ControlF64.EventNumber], this.control[ControlI32.EventLength]);
+    this.reader.reset(
+      this.eventBuffer,
+      this.controlF64[ControlF64.EventNumber],
+      this.control[ControlI32.EventLength],
+    );
     this.generation = generation;
     this.request.contextReady = false;
     this.request.contextValue = undefined;

@@ -10,7 +10,11 @@ function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
  * allocates no promise) and after it settles otherwise. Anything `step` or `onValue` throws or rejects
  * goes to `onError`.
  */
-export function settle<T, R>(step: () => MaybePromise<T>, onValue: (value: T) => R, onError: (error: unknown) => R): MaybePromise<R> {
+export function settle<T, R>(
+  step: () => MaybePromise<T>,
+  onValue: (value: T) => R,
+  onError: (error: unknown) => R,
+): MaybePromise<R> {
   const guarded = (value: T): R => {
     try {
       return onValue(value);

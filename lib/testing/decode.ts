@@ -41,7 +41,11 @@ export function decodeResults(buffer: ArrayBuffer, type: FieldType, count: numbe
       case 'ipnet': {
         const at = view.getUint32(i * 8, true);
         const len = view.getUint32(i * 8 + 4, true);
-        out.push(type === 'ipaddr' ? formatAddress(bytes.subarray(at, at + len)) : formatNetwork(bytes.subarray(at, at + len)));
+        out.push(
+          type === 'ipaddr'
+            ? formatAddress(bytes.subarray(at, at + len))
+            : formatNetwork(bytes.subarray(at, at + len)),
+        );
         break;
       }
       default:
@@ -88,17 +92,30 @@ export interface RawEvent {
  *
  * @throws Error naming the event index and the problem for malformed events.
  */
-export function splitBatch(buffer: ArrayBuffer, count: number, pluginId: number, now: () => bigint): RawEvent[] {
+export function splitBatch(
+  buffer: ArrayBuffer,
+  count: number,
+  pluginId: number,
+  now: () => bigint,
+): RawEvent[] {
   const view = new DataView(buffer);
   const events: RawEvent[] = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
-    if (at + EVENT_HEADER_SIZE > buffer.byteLength) throw new Error(`batch event ${i}: header outside the batch`);
+    if (at + EVENT_HEADER_SIZE > buffer.byteLength)
+      throw new Error(`batch event ${i}: header outside the batch`);
     const len = view.getUint32(at + EVENT_LEN_OFFSET, true);
     const type = view.getUint16(at + EVENT_TYPE_OFFSET, true);
     const nparams = view.getUint32(at + EVENT_NPARAMS_OFFSET, true);
-    if (type !== PLUGIN_EVENT_TYPE || nparams !== 2 || len < PLUGIN_EVENT_PAYLOAD_OFFSET || at + len > buffer.byteLength) {
-      throw new Error(`batch event ${i}: malformed plugin event (type ${type}, ${nparams} params, ${len} bytes)`);
+    if (
+      type !== PLUGIN_EVENT_TYPE ||
+      nparams !== 2 ||
+      len < PLUGIN_EVENT_PAYLOAD_OFFSET ||
+      at + len > buffer.byteLength
+    ) {
+      throw new Error(
+        `batch event ${i}: malformed plugin event (type ${type}, ${nparams} params, ${len} bytes)`,
+      );
     }
     const bytes = new Uint8Array(buffer.slice(at, at + len));
     const eventView = new DataView(bytes.buffer);
@@ -107,7 +124,8 @@ export function splitBatch(buffer: ArrayBuffer, count: number, pluginId: number,
       throw new Error(`batch event ${i}: plugin id ${declaredId} differs from the plugin's id ${pluginId}`);
     }
     eventView.setUint32(PLUGIN_EVENT_PAYLOAD_OFFSET - 4, pluginId, true);
-    if (eventView.getBigUint64(EVENT_TS_OFFSET, true) === TIMESTAMP_NOW) eventView.setBigUint64(EVENT_TS_OFFSET, now(), true);
+    if (eventView.getBigUint64(EVENT_TS_OFFSET, true) === TIMESTAMP_NOW)
+      eventView.setBigUint64(EVENT_TS_OFFSET, now(), true);
     events.push({ bytes, timestamp: eventView.getBigUint64(EVENT_TS_OFFSET, true), pluginId });
     at += len;
   }

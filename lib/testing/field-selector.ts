@@ -29,7 +29,8 @@ export function parseFieldSelector(text: string, fields: readonly FieldSpec[]): 
   const field = fields[fieldId];
   const present = arg !== undefined;
   if (!present) {
-    if (field.arg?.isRequired) throw new Error(`field ${name} requires an argument, e.g. ${name}[${field.arg.isIndex ? '1' : 'key'}]`);
+    if (field.arg?.isRequired)
+      throw new Error(`field ${name} requires an argument, e.g. ${name}[${field.arg.isIndex ? '1' : 'key'}]`);
     return { text, fieldId, field, argPresent: false, argIndex: 0, argKey: undefined };
   }
   if (!field.arg?.isIndex && !field.arg?.isKey) throw new Error(`field ${name} does not take an argument`);

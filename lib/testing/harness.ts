@@ -59,16 +59,23 @@ export class PluginHarness {
     private readonly options: HarnessOptions = {},
   ) {
     if (registration?.kind !== 'falco-plugin-registration') {
-      throw new Error('not a plugin registration: export default registerPlugin(MyPlugin) from the plugin module');
+      throw new Error(
+        'not a plugin registration: export default registerPlugin(MyPlugin) from the plugin module',
+      );
     }
     checkRequiredApiVersion(registration.info.requiredApiVersion);
     const { sourcing, extraction } = registration.capabilities;
     if (!sourcing && !extraction) throw new Error(`plugin ${registration.info.name} has no capability`);
     this.fields = JSON.parse(registration.fieldsJson) as FieldSpec[];
-    if (extraction && this.fields.length === 0) throw new Error('plugins with extraction must declare at least one field');
-    this.initSchema = registration.initSchemaJson ? (JSON.parse(registration.initSchemaJson) as Record<string, unknown>) : undefined;
+    if (extraction && this.fields.length === 0)
+      throw new Error('plugins with extraction must declare at least one field');
+    this.initSchema = registration.initSchemaJson
+      ? (JSON.parse(registration.initSchemaJson) as Record<string, unknown>)
+      : undefined;
     const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: false });
-    this.validateSchema = this.initSchema ? ajv.compile(this.initSchema) : Object.assign(() => true, { errors: null });
+    this.validateSchema = this.initSchema
+      ? ajv.compile(this.initSchema)
+      : Object.assign(() => true, { errors: null });
   }
 
   /**
@@ -168,7 +175,11 @@ export class PluginState {
    * @throws Error for a field the plugin does not declare or a bad argument (as libsinsp rejects them).
    * @throws PluginCallError when the plugin fails, with its last error.
    */
-  extract(event: CapturedEvent, field: string | FieldSelector, options: { wantOffsets?: boolean } = {}): ExtractedValue {
+  extract(
+    event: CapturedEvent,
+    field: string | FieldSelector,
+    options: { wantOffsets?: boolean } = {},
+  ): ExtractedValue {
     return this.extractWithOffsets(event, field, options).value;
   }
 
@@ -193,7 +204,10 @@ export class PluginState {
     const values = decodeResults(results, selector.field.type, count);
     const offsets = control[ControlI32.ResultHasOffsets] ? decodeOffsets(results, count) : undefined;
     if (!selector.field.isList && count > 1) {
-      throw new PluginCallError('extract_fields', `non-list field ${selector.field.name} returned ${count} values`);
+      throw new PluginCallError(
+        'extract_fields',
+        `non-list field ${selector.field.name} returned ${count} values`,
+      );
     }
     return { value: count === 0 ? undefined : selector.field.isList ? values : values[0], offsets };
   }
@@ -208,7 +222,9 @@ export class PluginState {
    * Runs a whole capture: open, next_batch until EOF or `maxEvents`, every field extracted from every
    * event (one call per field), `event_to_string`, close.
    */
-  async run(options: { open?: string; fields?: readonly string[]; maxEvents?: number } = {}): Promise<RunRow[]> {
+  async run(
+    options: { open?: string; fields?: readonly string[]; maxEvents?: number } = {},
+  ): Promise<RunRow[]> {
     const selectors = (options.fields ?? []).map((f) => parseFieldSelector(f, this.harness.fields));
     const capture = await this.open(options.open ?? '');
     const rows: RunRow[] = [];
@@ -216,7 +232,12 @@ export class PluginState {
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
         const fields: Record<string, ExtractedValue> = {};
         for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
-        rows.push({ number: event.number, timestamp: event.timestamp, plugininfo: this.eventToString(event), fields });
+        rows.push({
+          number: event.number,
+          timestamp: event.timestamp,
+          plugininfo: this.eventToString(event),
+          fields,
+        });
       }
     } finally {
       await capture.close();
@@ -244,11 +265,13 @@ export class PluginState {
   }
 
   private requireSourcing(call: string): void {
-    if (!this.harness.registration.capabilities.sourcing) throw new Error(`${call}: the plugin has no event sourcing capability`);
+    if (!this.harness.registration.capabilities.sourcing)
+      throw new Error(`${call}: the plugin has no event sourcing capability`);
   }
 
   private requireExtraction(call: string): void {
-    if (!this.harness.registration.capabilities.extraction) throw new Error(`${call}: the plugin has no field extraction capability`);
+    if (!this.harness.registration.capabilities.extraction)
+      throw new Error(`${call}: the plugin has no field extraction capability`);
   }
 }
 
@@ -277,7 +300,8 @@ export class Capture {
     const count = symbols.control[ControlI32.BatchCount];
     const pluginId = this.state.harness.registration.info.id ?? 0;
     const now = () => BigInt(Date.now()) * 1_000_000n;
-    const raw = count > 0 ? splitBatch(this.memory.get(BufferKind.Batch, this.handle), count, pluginId, now) : [];
+    const raw =
+      count > 0 ? splitBatch(this.memory.get(BufferKind.Batch, this.handle), count, pluginId, now) : [];
     return { rc, events: raw.map((e) => ({ ...e, number: this.state.nextEventNumber() })) };
   }
 
@@ -296,13 +320,19 @@ export class Capture {
         const rc = this.pendingRc;
         this.pendingRc = undefined;
         if (rc === ReturnCode.Eof) return;
-        if (rc === ReturnCode.Failure) throw new PluginCallError('next_batch', this.state.symbols.getLastError());
+        if (rc === ReturnCode.Failure)
+          throw new PluginCallError('next_batch', this.state.symbols.getLastError());
       }
       const { rc, events } = await this.nextBatch();
       if (rc === ReturnCode.Success && events.length === 0) {
         throw new PluginCallError('next_batch', 'returned SUCCESS with no events');
       }
-      if (rc !== ReturnCode.Success && rc !== ReturnCode.Timeout && rc !== ReturnCode.Eof && rc !== ReturnCode.Failure) {
+      if (
+        rc !== ReturnCode.Success &&
+        rc !== ReturnCode.Timeout &&
+        rc !== ReturnCode.Eof &&
+        rc !== ReturnCode.Failure
+      ) {
         throw new PluginCallError('next_batch', `returned unknown code ${rc}`);
       }
       if (rc !== ReturnCode.Success && rc !== ReturnCode.Timeout) this.pendingRc = rc;

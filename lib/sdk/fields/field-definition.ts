@@ -1,5 +1,11 @@
 import type { ExtractRequest } from '../extract-request';
-import { FIELD_PROPERTIES, FIELD_TYPES, type FieldProperty, type FieldType, type FieldValue } from './field-types';
+import {
+  FIELD_PROPERTIES,
+  FIELD_TYPES,
+  type FieldProperty,
+  type FieldType,
+  type FieldValue,
+} from './field-types';
 
 /** How a field takes an argument, e.g. `dummy.divisible[3]` (index) or `json.value[/a/b]` (key). */
 export interface FieldArgument {
@@ -67,7 +73,8 @@ export function fieldsWithContext<Ctx>(): <const T extends FieldType, const L ex
   spec: FieldSpec<T, L>,
   extract?: FieldExtractor<T, L, Ctx>,
 ) => FieldDefinition<Ctx> {
-  return (spec, extract) => field<Ctx, (typeof spec)['type'], NonNullable<(typeof spec)['isList']>>(spec, extract as never);
+  return (spec, extract) =>
+    field<Ctx, (typeof spec)['type'], NonNullable<(typeof spec)['isList']>>(spec, extract as never);
 }
 
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
@@ -110,7 +117,9 @@ export function validateFields(fields: readonly FieldSpec[]): void {
     }
     for (const property of f.properties ?? []) {
       if (!(FIELD_PROPERTIES as readonly string[]).includes(property)) {
-        problems.push(`${where}: property "${String(property)}" is not one of ${FIELD_PROPERTIES.join(', ')}`);
+        problems.push(
+          `${where}: property "${String(property)}" is not one of ${FIELD_PROPERTIES.join(', ')}`,
+        );
       }
     }
     if ('extract' in f && f.extract !== undefined && typeof f.extract !== 'function') {

@@ -1,0 +1,263 @@
+/**
+ * TypeScript plugins built into shared libraries with `falco-plugin build` and loaded by the native host
+ * the way libsinsp loads them.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { buildPlugin } from '../../lib/cli/build-command';
+import { buildPluginLayer, jsonLines, repoRoot, runHost } from './build-native';
+
+const out = path.join(repoRoot, 'build', 'test-plugins');
+const lib = (name: string) => path.join(out, `${name}.so`);
+const dummyFields = 'dummy.value,dummy.strvalue,dummy.divisible[3]';
+
+function exportedPluginSymbols(library: string): string[] {
+  const text = execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' });
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/)[2])
+    .filter((name): name is string => typeof name === 'string' && name.startsWith('plugin_'))
+    .sort();
+}
+
+beforeAll(async () => {
+  buildPluginLayer();
+  await buildPlugin(path.join(repoRoot, 'examples/dummy/dummy.ts'), lib('dummy'));
+  await buildPlugin(path.join(__dirname, 'fixtures/ts/faulty.ts'), lib('faulty'));
+  await buildPlugin(path.join(__dirname, 'fixtures/ts/parity.ts'), lib('parity'));
+}, 600_000);
+
+describe('examples/dummy as a plugin library', () => {
+  it('prints 10 events with values, divisibility and plugininfo', () => {
+    const r = runHost([
+      'run',
+      lib('dummy'),
+      '--config',
+      '{"jitter":0}',
+      '--open',
+      '{"start":0,"maxEvents":10}',
+      '--fields',
+      dummyFields,
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const rows = jsonLines(r.stdout);
+    expect(rows.map((e) => e['dummy.value'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(rows.map((e) => e['dummy.strvalue'])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(rows.filter((e) => e['dummy.divisible[3]'] === 1).map((e) => e['dummy.value'])).toEqual([3, 6, 9]);
+    expect(rows.map((e) => e['evt.plugininfo'])).toEqual(
+      rows.map((e) => `{"sample": "${e['dummy.value']}"}`),
+    );
+  });
+
+  it('answers the static symbols without init, with the generated schema', () => {
+    const r = runHost(['info', lib('dummy')]);
+    expect(r.status).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info).toMatchObject({
+      name: 'dummy',
+      version: '0.11.5',
+      id: 999,
+      requiredApiVersion: '3.11.0',
+      eventSource: 'dummy',
+    });
+    expect(info.capabilities).toEqual(expect.arrayContaining(['sourcing', 'extraction']));
+    expect(info.initSchema.properties.jitter).toMatchObject({ type: 'integer', default: 10 });
+  });
+
+  it('exports exactly the symbols of its capabilities', () => {
+    const common = [
+      'plugin_destroy',
+      'plugin_get_contact',
+      'plugin_get_description',
+      'plugin_get_init_schema',
+      'plugin_get_last_error',
+      'plugin_get_name',
+      'plugin_get_required_api_version',
+      'plugin_get_version',
+      'plugin_init',
+    ];
+    const sourcing = [
+      'plugin_close',
+      'plugin_event_to_string',
+      'plugin_get_event_source',
+      'plugin_get_id',
+      'plugin_get_progress',
+      'plugin_list_open_params',
+      'plugin_next_batch',
+      'plugin_open',
+    ];
+    const extraction = [
+      'plugin_extract_fields',
+      'plugin_get_extract_event_sources',
+      'plugin_get_extract_event_types',
+      'plugin_get_fields',
+    ];
+    expect(exportedPluginSymbols(lib('dummy'))).toEqual([...common, ...sourcing, ...extraction].sort());
+    expect(exportedPluginSymbols(lib('parity'))).toEqual([...common, ...extraction].sort());
+  });
+
+  it('rejects a bad config, bad open params and dummy.divisible[0] with clear errors and no crash', () => {
+    const config = runHost(['run', lib('dummy'), '--config', '{"jitter":"x"}']);
+    expect(config.signal).toBeNull();
+    expect(config.status).toBe(1);
+    expect(config.stderr).toMatch(/jitter/);
+    const open = runHost(['run', lib('dummy'), '--open', 'not json']);
+    expect(open.signal).toBeNull();
+    expect(open.status).toBe(1);
+    expect(open.stderr).toContain('invalid open params: not valid JSON');
+    const divisible = runHost([
+      'run',
+      lib('dummy'),
+      '--config',
+      '{"jitter":0}',
+      '--open',
+      '{"maxEvents":2}',
+      '--fields',
+      'dummy.divisible[0]',
+      '--json',
+    ]);
+    expect(divisible.signal).toBeNull();
+    expect(divisible.status).toBe(1);
+    expect(divisible.stderr).toContain(
+      'cannot extract dummy.divisible[0] from event 1: the divisor must be greater than 0',
+    );
+    expect(jsonLines(divisible.stdout)).toHaveLength(2);
+  });
+
+  it('survives 100 init/destroy cycles', () => {
+    const r = runHost(
+      [
+        'run',
+        lib('dummy'),
+        '--config',
+        '{"jitter":0}',
+        '--open',
+        '{"maxEvents":3}',
+        '--fields',
+        'dummy.value',
+        '--cycles',
+        '100',
+        '--json',
+      ],
+      300_000,
+    );
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(jsonLines(r.stdout)).toHaveLength(300);
+  }, 300_000);
+
+  it('runs two plugin states from two threads at once', () => {
+    const r = runHost([
+      'run',
+      lib('dummy'),
+      '--config',
+      '{"jitter":0}',
+      '--open',
+      '{"start":0,"maxEvents":2000}',
+      '--fields',
+      'dummy.value,dummy.divisible[7]',
+      '--parallel',
+      '2',
+      '--json',
+    ]);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    const rows = jsonLines(r.stdout);
+    for (const thread of [0, 1]) {
+      const values = rows.filter((e) => e.thread === thread).map((e) => e['dummy.value']);
+      expect(values).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    }
+  });
+});
+
+describe('two TypeScript plugin libraries in one host process', () => {
+  it('runs the dummy source with the parity extractor beside it', () => {
+    const r = runHost([
+      'run',
+      lib('dummy'),
+      '--config',
+      '{"jitter":0}',
+      '--open',
+      '{"start":0,"maxEvents":4}',
+      '--extractor',
+      lib('parity'),
+      '--fields',
+      'dummy.value,parity.even,parity.name',
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(jsonLines(r.stdout).map((e) => [e['dummy.value'], e['parity.even'], e['parity.name']])).toEqual([
+      [1, false, 'odd'],
+      [2, true, 'even'],
+      [3, false, 'odd'],
+      [4, true, 'even'],
+    ]);
+  });
+});
+
+describe('JavaScript errors never take the host down', () => {
+  const faulty = (throwIn: string, extra: string[] = []) =>
+    runHost([
+      'run',
+      lib('faulty'),
+      '--config',
+      JSON.stringify({ throwIn }),
+      '--fields',
+      'faulty.text',
+      '--json',
+      ...extra,
+    ]);
+
+  it.each([
+    ['init', 'planned failure in init'],
+    ['open', 'planned failure in open'],
+    ['nextBatch', 'planned failure in nextBatch'],
+    ['extract', 'cannot extract faulty.text from event 1: planned failure in extract'],
+  ])('a throw in %s fails the call with its message', (where, message) => {
+    const r = faulty(where);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('a throw in event_to_string is shown as the text and the run continues', () => {
+    const r = faulty('eventToString');
+    expect(r.signal).toBeNull();
+    expect(jsonLines(r.stdout).map((e) => e['evt.plugininfo'])).toEqual(
+      Array(3).fill('error: planned failure in eventToString'),
+    );
+  });
+
+  it('a throw in progress, close or destroy is reported and the host ends normally', () => {
+    for (const where of ['progress', 'close', 'destroy']) {
+      const r = faulty(where, ['--progress']);
+      expect(r.signal).toBeNull();
+      expect(jsonLines(r.stdout)).toHaveLength(3);
+    }
+  });
+
+  it('process.exit() in the plugin does not end the host', () => {
+    const r = faulty('exit');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/exit/i);
+  });
+
+  it('uncaught async errors are recorded and logged, not fatal', () => {
+    const r = faulty('async');
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(jsonLines(r.stdout)).toHaveLength(3);
+    expect(r.stderr).toContain('planned unhandled rejection');
+  });
+
+  it('console output goes to the host logger, not to stdout', () => {
+    const r = faulty('none');
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('faulty init');
+    expect(r.stderr).toContain('faulty init with throwIn=none');
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * A Falco source plugin that receives JSON events over HTTP(S): SaaS alerts, CI notifications, anything a
+ * webhook can send. The webhook prebuilt does the serving (auth, limits, backpressure); this plugin only
+ * declares its config and the fields it extracts from the JSON body.
+ */
+import {
+  BasePlugin,
+  EventSourcing,
+  FieldExtraction,
+  fieldsWithContext,
+  registerPlugin,
+  z,
+  type EventReader,
+  type PluginInfo,
+} from 'falco-plugin-sdk';
+import { openWebhookSource, WebhookConfigSchema, type WebhookSource } from 'falco-plugin-sdk/prebuilts';
+import { parsePointer, resolvePointer } from './json-pointer';
+
+/** Init config: the webhook's settings (listen address, port, path, auth, TLS, limits) and the batch timeout. */
+export const WebhookPluginConfig = WebhookConfigSchema.extend({
+  batchTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30)
+    .describe('Longest a batch waits for more events, in milliseconds'),
+});
+
+type Config = z.output<typeof WebhookPluginConfig>;
+
+/** What every field of one event shares: the body, parsed once per event. */
+interface ParsedBody {
+  readonly text: string;
+  readonly json: unknown;
+}
+
+/** A JSON value as a field string: strings as they are, anything else as JSON. */
+function asText(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+const field = fieldsWithContext<ParsedBody>();
+
+/** The plugin: a webhook event source, and fields over the JSON bodies it receives. */
+export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
+  override readonly initSchema = WebhookPluginConfig;
+  private config: Config = WebhookPluginConfig.parse({});
+
+  info(): PluginInfo {
+    return {
+      id: 999,
+      name: 'webhook',
+      description: 'JSON events POSTed to an HTTP(S) endpoint',
+      contact: 'https://github.com/falcosecurity/plugins',
+      version: '0.1.0',
+      requiredApiVersion: '3.11.0',
+      eventSource: 'webhook',
+    };
+  }
+
+  override init(config: Config): void {
+    this.config = config;
+  }
+
+  async open(): Promise<WebhookSource> {
+    const { batchTimeoutMs, ...webhook } = this.config;
+    const source: WebhookSource = await openWebhookSource(webhook, {
+      timeout: batchTimeoutMs,
+      onClose: () => {
+        const { received, accepted, rejected, queued } = source.counters;
+        this.logger.info(
+          `webhook closed: ${received} requests, ${accepted} accepted, ${rejected} rejected, ${queued} events`,
+        );
+      },
+    });
+    this.logger.info(`webhook listening on ${source.url}`);
+    return source;
+  }
+
+  /** One parse per event, shared by every field the host asks for. */
+  override eventContext(event: EventReader): ParsedBody {
+    const text = event.text();
+    return { text, json: event.json() };
+  }
+
+  fields() {
+    return [
+      field(
+        { name: 'webhook.body', type: 'string', desc: 'The JSON body of the request' },
+        (req) => req.context.text,
+      ),
+      field(
+        {
+          name: 'webhook.value',
+          type: 'string',
+          desc: 'The value at a JSON pointer in the body, e.g. webhook.value[/user/name]; strings as they are, other values as JSON',
+          arg: { isRequired: true, isKey: true },
+        },
+        (req) => asText(resolvePointer(req.context.json, parsePointer(req.argKey ?? ''))),
+      ),
+      field(
+        { name: 'webhook.keys', type: 'string', isList: true, desc: 'The keys of the top-level JSON object' },
+        (req) => {
+          const json = req.context.json;
+          return typeof json === 'object' && json !== null && !Array.isArray(json) ? Object.keys(json) : [];
+        },
+      ),
+      field(
+        { name: 'webhook.size', type: 'uint64', desc: 'The size of the body in bytes' },
+        (req) => req.event.data.length,
+      ),
+    ];
+  }
+
+  eventToString(event: EventReader): string {
+    return event.text();
+  }
+}
+
+export default registerPlugin(WebhookPlugin);

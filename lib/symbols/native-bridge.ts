@@ -1,0 +1,77 @@
+import type { PluginRegistration } from '../plugins/registration';
+import type { LogSeverity } from '../plugins/logger';
+import type { BufferKind } from './exchange-layout';
+import { PluginSymbols } from './plugin-symbols';
+import type { ReturnCode } from './return-codes';
+import type { MaybePromise } from './settle';
+
+/** The Node-API binding the native plugin layer links into each environment. */
+export interface NativePluginBinding {
+  /** Records the address of a buffer the symbols layer allocated. */
+  adopt(kind: BufferKind, id: number, buffer: ArrayBuffer): void;
+  /** Sends a log line to the host's logger. */
+  log(severity: LogSeverity, message: string): void;
+}
+
+/** The name under which the native layer links its binding (`process._linkedBinding(name)`). */
+export const NATIVE_BINDING_NAME = 'falco_ts_plugin';
+
+/**
+ * The functions the native layer calls, one per C symbol group, for the single plugin state of an
+ * embedded environment. Numbers in, numbers or strings out; per-event data goes through the buffers of
+ * `exchange-layout.ts`.
+ */
+export interface NativeExports {
+  /** The static information, read once to check the build against the library. */
+  readonly registration: PluginRegistration;
+  init(config: string): MaybePromise<ReturnCode>;
+  destroy(): MaybePromise<void>;
+  lastError(): string;
+  /** The open params JSON, or `null` on failure. */
+  listOpenParams(): MaybePromise<string | null>;
+  /** An instance handle, or 0 on failure. */
+  open(params: string): MaybePromise<number>;
+  close(handle: number): MaybePromise<void>;
+  nextBatch(handle: number): MaybePromise<ReturnCode>;
+  progress(handle: number): string;
+  eventToString(): string;
+  extract(argKey?: string): ReturnCode;
+  reserveEventBuffer(size: number): void;
+}
+
+/**
+ * Builds the exports of a plugin bundle for the native layer. The symbols object is created on the first
+ * `init`, when the native binding of the environment exists.
+ */
+export function createNativeExports(
+  registration: PluginRegistration,
+  binding: () => NativePluginBinding,
+): NativeExports {
+  let symbols: PluginSymbols | undefined;
+  const current = (): PluginSymbols => {
+    if (symbols === undefined) throw new Error('the plugin state is not initialized');
+    return symbols;
+  };
+  return {
+    registration,
+    init(config) {
+      const native = binding();
+      symbols = new PluginSymbols(
+        registration,
+        { adopt: (kind, id, buffer) => native.adopt(kind, id, buffer) },
+        (severity, message) => native.log(severity, message),
+      );
+      return symbols.init(config);
+    },
+    destroy: () => current().destroy(),
+    lastError: () => symbols?.getLastError() ?? '',
+    listOpenParams: () => current().listOpenParams(),
+    open: (params) => current().open(params),
+    close: (handle) => current().close(handle),
+    nextBatch: (handle) => current().nextBatch(handle),
+    progress: (handle) => current().getProgress(handle),
+    eventToString: () => current().eventToString(),
+    extract: (argKey) => current().extract(argKey),
+    reserveEventBuffer: (size) => current().reserveEventBuffer(size),
+  };
+}

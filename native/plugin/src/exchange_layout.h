@@ -1,0 +1,38 @@
+// Mirror of lib/symbols/exchange-layout.ts: the memory the plugin layer shares with the symbols layer.
+// Every constant here must equal its TypeScript twin (checked by __tests__/native/exchange-layout.test.ts).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace falco_ts {
+namespace exchange {
+
+enum class BufferKind : int32_t { kControl = 0, kEvent = 1, kResults = 2, kBatch = 3 };
+
+constexpr size_t kControlSize = 128;
+
+// Int32 slots of the control block.
+enum ControlI32 : size_t {
+  kBatchCount = 0,
+  kProgressPct = 1,
+  kFieldId = 2,
+  kArgPresent = 3,
+  kEventGeneration = 4,
+  kEventLength = 5,
+  kWantOffsets = 6,
+  kResultCount = 7,
+  kResultHasOffsets = 8,
+};
+
+// Float64 slots of the control block.
+enum ControlF64 : size_t {
+  kArgIndex = 8,
+  kEventNumber = 9,
+};
+
+constexpr size_t kResultSlotSize = 8;
+constexpr size_t kResultFixedBytesPerValue = 16;
+
+}  // namespace exchange
+}  // namespace falco_ts

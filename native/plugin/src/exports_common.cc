@@ -1,0 +1,51 @@
+// The symbols every plugin exports. Static ones answer from the generated metadata, without the runtime.
+#define FALCO_PLUGIN_DECLARE_EXPORTS
+#include <falco_plugin_api.h>
+
+#include <memory>
+
+#include "guard.h"
+#include "plugin_metadata.h"
+#include "plugin_state.h"
+
+using falco_ts::Guard;
+using falco_ts::kPluginMetadata;
+using falco_ts::PluginState;
+
+extern "C" {
+
+const char* plugin_get_required_api_version(void) { return kPluginMetadata.required_api_version; }
+const char* plugin_get_version(void) { return kPluginMetadata.version; }
+const char* plugin_get_name(void) { return kPluginMetadata.name; }
+const char* plugin_get_description(void) { return kPluginMetadata.description; }
+const char* plugin_get_contact(void) { return kPluginMetadata.contact; }
+
+const char* plugin_get_init_schema(ss_plugin_schema_type* schema_type) {
+  const bool has_schema = kPluginMetadata.init_schema_json[0] != '\0';
+  if (schema_type != nullptr) *schema_type = has_schema ? SS_PLUGIN_SCHEMA_JSON : SS_PLUGIN_SCHEMA_NONE;
+  return kPluginMetadata.init_schema_json;
+}
+
+ss_plugin_t* plugin_init(const ss_plugin_init_input* input, ss_plugin_rc* rc) {
+  return Guard(
+      [&]() -> ss_plugin_t* {
+        // On failure the host reads get_last_error from the returned state, then destroys it.
+        auto state = std::make_unique<PluginState>(input ? input->owner : nullptr, input ? input->log_fn : nullptr);
+        *rc = state->Init(input ? input->config : "") ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
+        return state.release();
+      },
+      [&](const std::string&) -> ss_plugin_t* {
+        *rc = SS_PLUGIN_FAILURE;
+        return nullptr;
+      });
+}
+
+void plugin_destroy(ss_plugin_t* s) {
+  Guard([&]() { delete static_cast<PluginState*>(s); }, [](const std::string&) {});
+}
+
+const char* plugin_get_last_error(ss_plugin_t* s) {
+  return s != nullptr ? static_cast<PluginState*>(s)->last_error() : "no plugin state";
+}
+
+}  // extern "C"

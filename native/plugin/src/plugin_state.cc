@@ -1,0 +1,436 @@
+#include "plugin_state.h"
+
+#include <dlfcn.h>
+
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+#include "plugin_binding.h"
+#include "plugin_metadata.h"
+
+namespace falco_ts {
+
+namespace {
+
+using exchange::BufferKind;
+namespace ctl = exchange;
+
+// libsinsp's field type codes (ppm_param_type) as passed in ss_plugin_extract_field::ftype.
+constexpr uint32_t kTypeUint64 = 8;
+constexpr uint32_t kTypeString = 9;
+constexpr uint32_t kTypeReltime = 20;
+constexpr uint32_t kTypeAbstime = 21;
+constexpr uint32_t kTypeBool = 25;
+constexpr uint32_t kTypeIpaddr = 40;
+constexpr uint32_t kTypeIpnet = 41;
+
+std::mutex& RegistryMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::unordered_map<const rt::Environment*, PluginState*>& Registry() {
+  static std::unordered_map<const rt::Environment*, PluginState*> registry;
+  return registry;
+}
+
+void LogToState(void* user, rt::Severity severity, const char* msg, size_t len) {
+  static_cast<PluginState*>(user)->Log(static_cast<int>(severity), msg, len);
+}
+
+// The absolute path of this plugin library: the virtual file name of its bundle.
+std::string LibraryPath() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<const void*>(&kPluginMetadata), &info) != 0 && info.dli_fname != nullptr &&
+      info.dli_fname[0] == '/') {
+    return info.dli_fname;
+  }
+  return std::string("/") + kPluginMetadata.name + ".so";
+}
+
+uint32_t RequiredMinor() {
+  const char* dot = std::strchr(kPluginMetadata.required_api_version, '.');
+  return dot ? static_cast<uint32_t>(std::strtoul(dot + 1, nullptr, 10)) : 0;
+}
+
+}  // namespace
+
+PluginState::PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn)
+    : owner_(owner), log_fn_(log_fn), offsets_supported_(RequiredMinor() >= 11) {}
+
+PluginState::~PluginState() {
+  if (env_) {
+    CallJs(fn_.destroy, {}, rt::Want::kVoid);
+    {
+      std::lock_guard<std::mutex> lock(RegistryMutex());
+      Registry().erase(env_.get());
+    }
+    env_.reset();
+  }
+}
+
+PluginState* PluginState::ForCurrentEnvironment() {
+  const rt::Environment* env = rt::Environment::Current();
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  auto it = Registry().find(env);
+  return it == Registry().end() ? nullptr : it->second;
+}
+
+bool PluginState::Init(const char* config) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!StartEnvironment() || !LookUpFunctions()) return false;
+  if (!CallJs(fn_.init, {rt::Arg::String(config ? config : "")}, rt::Want::kNumber)) return false;
+  if (result_.number != SS_PLUGIN_SUCCESS) {
+    FetchLastError("init");
+    return false;
+  }
+  if (control_.data == nullptr) {
+    last_error_ = "the plugin bundle did not share its control block";
+    return false;
+  }
+  return true;
+}
+
+bool PluginState::StartEnvironment() {
+  std::string error;
+  if (!rt::EnsureProcessRuntime(&error)) {
+    last_error_ = "cannot start the JavaScript runtime: " + error;
+    return false;
+  }
+  rt::EnvironmentOptions options;
+  options.bundle_path = LibraryPath() + ".js";
+  options.bundle_source = std::string_view(kPluginMetadata.bundle, kPluginMetadata.bundle_size);
+  options.log = &LogToState;
+  options.log_user = this;
+  options.bindings.push_back({kPluginBindingName, &InitPluginBinding});
+  env_ = rt::Environment::Create(options, &error);
+  if (!env_) {
+    last_error_ = "cannot load the plugin: " + error;
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  Registry()[env_.get()] = this;
+  return true;
+}
+
+bool PluginState::LookUpFunctions() {
+  struct Entry {
+    rt::FunctionId* id;
+    const char* name;
+  };
+  const Entry entries[] = {
+      {&fn_.init, "init"},
+      {&fn_.destroy, "destroy"},
+      {&fn_.last_error, "lastError"},
+      {&fn_.list_open_params, "listOpenParams"},
+      {&fn_.open, "open"},
+      {&fn_.close, "close"},
+      {&fn_.next_batch, "nextBatch"},
+      {&fn_.progress, "progress"},
+      {&fn_.event_to_string, "eventToString"},
+      {&fn_.extract, "extract"},
+      {&fn_.reserve_event_buffer, "reserveEventBuffer"},
+  };
+  for (const Entry& entry : entries) {
+    *entry.id = env_->Function(entry.name);
+    if (*entry.id < 0) {
+      last_error_ = std::string("the plugin bundle does not export ") + entry.name + "(): rebuild it with falco-plugin build";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want) {
+  if (!env_->Call(fn, args, want, result_)) {
+    last_error_ = result_.error;
+    return false;
+  }
+  return true;
+}
+
+void PluginState::FetchLastError(const char* call) {
+  if (CallJs(fn_.last_error, {}, rt::Want::kString)) {
+    last_error_ = result_.str.empty() ? std::string(call) + " failed" : result_.str;
+  }
+}
+
+void PluginState::Adopt(BufferKind kind, int32_t id, uint8_t* data, size_t size) {
+  switch (kind) {
+    case BufferKind::kControl:
+      if (size >= ctl::kControlSize) control_ = {data, size};
+      break;
+    case BufferKind::kEvent:
+      event_ = {data, size};
+      event_loaded_ = false;
+      break;
+    case BufferKind::kResults:
+      results_ = {data, size};
+      break;
+    case BufferKind::kBatch:
+      batches_[id] = {data, size};
+      break;
+  }
+}
+
+void PluginState::Log(int severity, const char* message, size_t length) {
+  std::lock_guard<std::mutex> lock(log_mutex_);
+  log_line_.assign(message, length);
+  if (log_fn_ != nullptr) {
+    log_fn_(owner_, nullptr, log_line_.c_str(), static_cast<ss_plugin_log_severity>(severity));
+  } else {
+    std::fprintf(stderr, "[%s] %s\n", kPluginMetadata.name, log_line_.c_str());
+  }
+}
+
+Instance* PluginState::Open(const char* params, ss_plugin_rc* rc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  *rc = SS_PLUGIN_FAILURE;
+  if (!CallJs(fn_.open, {rt::Arg::String(params ? params : "")}, rt::Want::kNumber)) return nullptr;
+  const auto handle = static_cast<int32_t>(result_.number);
+  if (handle <= 0) {
+    FetchLastError("open");
+    return nullptr;
+  }
+  auto instance = std::make_unique<Instance>();
+  instance->handle = handle;
+  *rc = SS_PLUGIN_SUCCESS;
+  return instance.release();
+}
+
+void PluginState::Close(Instance* instance) {
+  std::unique_ptr<Instance> owned(instance);
+  std::lock_guard<std::mutex> lock(mutex_);
+  CallJs(fn_.close, {rt::Arg::Int32(instance->handle)}, rt::Want::kVoid);
+  batches_.erase(instance->handle);
+}
+
+const char* PluginState::ListOpenParams(ss_plugin_rc* rc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  *rc = SS_PLUGIN_FAILURE;
+  if (!CallJs(fn_.list_open_params, {}, rt::Want::kString)) return nullptr;
+  if (result_.str == "null") {
+    FetchLastError("list_open_params");
+    return nullptr;
+  }
+  text_ = result_.str;
+  *rc = SS_PLUGIN_SUCCESS;
+  return text_.c_str();
+}
+
+ss_plugin_rc PluginState::NextBatch(Instance* instance, uint32_t* nevts, ss_plugin_event*** evts) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  *nevts = 0;
+  *evts = nullptr;
+  if (!CallJs(fn_.next_batch, {rt::Arg::Int32(instance->handle)}, rt::Want::kNumber)) return SS_PLUGIN_FAILURE;
+  const auto rc = static_cast<ss_plugin_rc>(static_cast<int>(result_.number));
+  const int32_t count = control_i32()[ctl::kBatchCount];
+  if (count > 0) {
+    const Buffer& batch = batches_[instance->handle];
+    instance->events.resize(static_cast<size_t>(count));
+    size_t offset = 0;
+    for (int32_t i = 0; i < count; i++) {
+      uint32_t len = 0;
+      if (offset + FALCO_PLUGIN_EVENT_HEADER_SIZE > batch.size ||
+          (std::memcpy(&len, batch.data + offset + 16, sizeof len), len < FALCO_PLUGIN_EVENT_HEADER_SIZE) ||
+          offset + len > batch.size) {
+        last_error_ = "next_batch: event " + std::to_string(i) + " lies outside the batch memory";
+        return SS_PLUGIN_FAILURE;
+      }
+      instance->events[static_cast<size_t>(i)] = reinterpret_cast<ss_plugin_event*>(batch.data + offset);
+      offset += len;
+    }
+    *nevts = static_cast<uint32_t>(count);
+    *evts = instance->events.data();
+  }
+  if (rc == SS_PLUGIN_FAILURE) FetchLastError("next_batch");
+  return rc;
+}
+
+const char* PluginState::Progress(Instance* instance, uint32_t* progress_pct) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  *progress_pct = 0;
+  if (!CallJs(fn_.progress, {rt::Arg::Int32(instance->handle)}, rt::Want::kString)) return "";
+  *progress_pct = static_cast<uint32_t>(control_i32()[ctl::kProgressPct]);
+  instance->progress = result_.str;
+  return instance->progress.c_str();
+}
+
+const char* PluginState::EventToString(const ss_plugin_event_input* evt) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!LoadEvent(evt)) {
+    text_ = "error: " + last_error_;
+    return text_.c_str();
+  }
+  text_ = CallJs(fn_.event_to_string, {}, rt::Want::kString) ? result_.str : "error: " + last_error_;
+  return text_.c_str();
+}
+
+bool PluginState::LoadEvent(const ss_plugin_event_input* evt) {
+  if (evt == nullptr || evt->evt == nullptr) {
+    last_error_ = "no event given";
+    return false;
+  }
+  const ss_plugin_event* header = evt->evt;
+  if (event_loaded_ && evt->evtnum == event_number_ && header->ts == event_ts_) return true;
+  const uint32_t len = header->len;
+  if (len < FALCO_PLUGIN_EVENT_HEADER_SIZE) {
+    last_error_ = "event " + std::to_string(evt->evtnum) + " is shorter than its header";
+    return false;
+  }
+  if (len > event_.size) {
+    if (!CallJs(fn_.reserve_event_buffer, {rt::Arg::Uint32(len)}, rt::Want::kVoid)) return false;
+    if (len > event_.size) {
+      last_error_ = "cannot grow the event buffer to " + std::to_string(len) + " bytes";
+      return false;
+    }
+  }
+  std::memcpy(event_.data, header, len);
+  int32_t* c = control_i32();
+  c[ctl::kEventLength] = static_cast<int32_t>(len);
+  control_f64()[ctl::kEventNumber] = static_cast<double>(evt->evtnum);
+  c[ctl::kEventGeneration] = ++generation_;
+  event_loaded_ = true;
+  event_number_ = evt->evtnum;
+  event_ts_ = header->ts;
+  return true;
+}
+
+ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plugin_field_extract_input* in) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!LoadEvent(evt)) return SS_PLUGIN_FAILURE;
+  const uint32_t n = in->num_fields;
+  const bool copy = n > 1;
+  if (storage_.size() < n) storage_.resize(n);
+  ss_plugin_extract_value_offsets* offsets = offsets_supported_ ? in->value_offsets : nullptr;
+  const bool want_offsets = offsets != nullptr;
+  if (want_offsets && copy) {
+    offset_starts_.assign(n, 0);
+    offset_lengths_.assign(n, 0);
+  }
+  bool any_offset = false;
+  int32_t* c = control_i32();
+  double* f = control_f64();
+  for (uint32_t i = 0; i < n; i++) {
+    ss_plugin_extract_field& field = in->fields[i];
+    c[ctl::kFieldId] = static_cast<int32_t>(field.field_id);
+    c[ctl::kArgPresent] = field.arg_present ? 1 : 0;
+    f[ctl::kArgIndex] = field.arg_present ? static_cast<double>(field.arg_index) : 0.0;
+    c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
+    const rt::Arg key = field.arg_key != nullptr ? rt::Arg::String(field.arg_key) : rt::Arg::Undefined();
+    if (!CallJs(fn_.extract, {key}, rt::Want::kNumber)) return SS_PLUGIN_FAILURE;
+    if (result_.number != SS_PLUGIN_SUCCESS) {
+      FetchLastError("extract_fields");
+      return SS_PLUGIN_FAILURE;
+    }
+    if (!StoreResult(field, storage_[i], copy)) return SS_PLUGIN_FAILURE;
+    if (want_offsets && c[ctl::kResultHasOffsets] != 0 && field.res_len > 0) {
+      const size_t count = static_cast<size_t>(field.res_len);
+      auto* starts = reinterpret_cast<uint32_t*>(results_.data + 8 * count);
+      auto* lengths = reinterpret_cast<uint32_t*>(results_.data + 12 * count);
+      if (copy) {
+        offset_starts_[i] = starts[0];
+        offset_lengths_[i] = lengths[0];
+      } else {
+        offsets->start = starts;
+        offsets->length = lengths;
+      }
+      any_offset = true;
+    }
+  }
+  if (want_offsets) {
+    if (copy && any_offset) {
+      offsets->start = offset_starts_.data();
+      offsets->length = offset_lengths_.data();
+    } else if (!any_offset) {
+      offsets->start = nullptr;
+      offsets->length = nullptr;
+    }
+  }
+  return SS_PLUGIN_SUCCESS;
+}
+
+bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy) {
+  const int32_t count = control_i32()[ctl::kResultCount];
+  field.res_len = static_cast<uint64_t>(count);
+  field.res.u64 = nullptr;
+  if (count <= 0) {
+    field.res_len = 0;
+    return true;
+  }
+  const auto n = static_cast<size_t>(count);
+  if (n * ctl::kResultFixedBytesPerValue > results_.size) {
+    last_error_ = "extract_fields: the result does not fit the results buffer";
+    return false;
+  }
+  const uint8_t* base = results_.data;
+  auto locate = [&](size_t k, uint32_t* at, uint32_t* len) {
+    std::memcpy(at, base + 8 * k, sizeof *at);
+    std::memcpy(len, base + 8 * k + 4, sizeof *len);
+    return static_cast<size_t>(*at) + *len <= results_.size;
+  };
+  switch (field.ftype) {
+    case kTypeUint64:
+    case kTypeReltime:
+    case kTypeAbstime:
+      if (copy) {
+        storage.numbers.assign(reinterpret_cast<const uint64_t*>(base), reinterpret_cast<const uint64_t*>(base) + n);
+        field.res.u64 = storage.numbers.data();
+      } else {
+        field.res.u64 = reinterpret_cast<uint64_t*>(results_.data);
+      }
+      return true;
+    case kTypeBool:
+      if (copy) {
+        storage.booleans.assign(reinterpret_cast<const uint32_t*>(base), reinterpret_cast<const uint32_t*>(base) + n);
+        field.res.boolean = storage.booleans.data();
+      } else {
+        field.res.boolean = reinterpret_cast<ss_plugin_bool*>(results_.data);
+      }
+      return true;
+    case kTypeString:
+    case kTypeIpaddr:
+    case kTypeIpnet: {
+      const bool is_string = field.ftype == kTypeString;
+      storage.strings.resize(n);
+      storage.buffers.resize(n);
+      if (copy) {
+        size_t total = 0;
+        for (size_t k = 0; k < n; k++) {
+          uint32_t at = 0, len = 0;
+          if (!locate(k, &at, &len)) break;
+          total += len + 1;
+        }
+        storage.bytes.resize(total);
+      }
+      size_t written = 0;
+      for (size_t k = 0; k < n; k++) {
+        uint32_t at = 0, len = 0;
+        if (!locate(k, &at, &len)) {
+          last_error_ = "extract_fields: a value lies outside the results buffer";
+          return false;
+        }
+        const uint8_t* value = base + at;
+        if (copy) {
+          std::memcpy(&storage.bytes[written], value, len);
+          storage.bytes[written + len] = '\0';
+          value = reinterpret_cast<const uint8_t*>(&storage.bytes[written]);
+          written += len + 1;
+        }
+        storage.strings[k] = reinterpret_cast<const char*>(value);
+        storage.buffers[k] = ss_plugin_byte_buffer{len, value};
+      }
+      if (is_string) {
+        field.res.str = storage.strings.data();
+      } else {
+        field.res.buf = storage.buffers.data();
+      }
+      return true;
+    }
+    default:
+      last_error_ = "extract_fields: unsupported field type " + std::to_string(field.ftype);
+      return false;
+  }
+}
+
+}  // namespace falco_ts

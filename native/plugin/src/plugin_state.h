@@ -1,0 +1,102 @@
+// One plugin state (plugin_init .. plugin_destroy): an embedded Node environment running the plugin's
+// bundle, and the memory it shares with the symbols layer (see exchange_layout.h).
+#pragma once
+
+#include <falco_plugin_api.h>
+#include <falco_ts/runtime.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "exchange_layout.h"
+
+namespace falco_ts {
+
+// What open() returns to the host: the JS instance handle and the memory of its last batch.
+struct Instance {
+  int32_t handle = 0;
+  std::vector<ss_plugin_event*> events;  // pointers into the batch buffer, valid until the next call
+  std::string progress;
+};
+
+class PluginState {
+ public:
+  PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn);
+  ~PluginState();
+  PluginState(const PluginState&) = delete;
+  PluginState& operator=(const PluginState&) = delete;
+
+  // Starts the environment and calls the plugin's init. False: last_error() says why.
+  bool Init(const char* config);
+  const char* last_error() const { return last_error_.c_str(); }
+  void set_last_error(std::string message) { last_error_ = std::move(message); }
+
+  Instance* Open(const char* params, ss_plugin_rc* rc);
+  void Close(Instance* instance);
+  const char* ListOpenParams(ss_plugin_rc* rc);
+  ss_plugin_rc NextBatch(Instance* instance, uint32_t* nevts, ss_plugin_event*** evts);
+  const char* Progress(Instance* instance, uint32_t* progress_pct);
+  const char* EventToString(const ss_plugin_event_input* evt);
+  ss_plugin_rc Extract(const ss_plugin_event_input* evt, const ss_plugin_field_extract_input* in);
+
+  // Called by the Node-API binding (on a thread running this state's JS).
+  void Adopt(exchange::BufferKind kind, int32_t id, uint8_t* data, size_t size);
+  void Log(int severity, const char* message, size_t length);
+
+  // The state whose environment runs JS on this thread, for the binding's initialisation.
+  static PluginState* ForCurrentEnvironment();
+
+ private:
+  struct Buffer {
+    uint8_t* data = nullptr;
+    size_t size = 0;
+  };
+  struct Functions {
+    rt::FunctionId init, destroy, last_error, list_open_params, open, close, next_batch, progress,
+        event_to_string, extract, reserve_event_buffer;
+  };
+
+  bool StartEnvironment();
+  bool LookUpFunctions();
+  bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want);
+  void FetchLastError(const char* call);
+  bool LoadEvent(const ss_plugin_event_input* evt);
+  bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy);
+  int32_t* control_i32() const { return reinterpret_cast<int32_t*>(control_.data); }
+  double* control_f64() const { return reinterpret_cast<double*>(control_.data); }
+
+  ss_plugin_owner_t* owner_;
+  ss_plugin_log_fn_t log_fn_;
+  std::mutex mutex_;  // host calls on one state share the control block
+  std::unique_ptr<rt::Environment> env_;
+  Functions fn_{};
+  rt::Result result_;
+  std::string last_error_;
+  std::string text_;         // event_to_string / list_open_params results
+  std::string log_line_;     // NUL-terminated copy for the host's logger
+  std::mutex log_mutex_;
+  Buffer control_, event_, results_;
+  std::unordered_map<int32_t, Buffer> batches_;
+  bool event_loaded_ = false;
+  uint64_t event_number_ = 0;
+  uint64_t event_ts_ = 0;
+  int32_t generation_ = 0;
+  bool offsets_supported_;
+  // Pointer arrays for the host; with several fields per call, also copies of each field's values
+  // (the Results buffer holds one field at a time). Reused from call to call.
+  struct FieldStorage {
+    std::vector<const char*> strings;
+    std::vector<ss_plugin_byte_buffer> buffers;
+    std::vector<uint64_t> numbers;
+    std::vector<uint32_t> booleans;
+    std::string bytes;
+  };
+  std::vector<FieldStorage> storage_;
+  std::vector<uint32_t> offset_starts_, offset_lengths_;
+};
+
+}  // namespace falco_ts
