@@ -122,3 +122,19 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Builds the embedded runtime and the plugin layer that `falco-plugin build` links (after buildNative). */
+export function buildPluginLayer(): void {
+  buildNative();
+  withBuildLock(() => {
+    run('cmake', [
+      '--build',
+      nativeBuildDir,
+      '--target',
+      'falco_ts_plugin_common',
+      'falco_ts_plugin_sourcing',
+      'falco_ts_plugin_extraction',
+      '-j2',
+    ]);
+  });
+}

@@ -38,6 +38,9 @@ Napi::Value Log(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The state outlives its environment's bindings: nothing to free.
+void KeepState(Napi::Env, PluginState*) {}
+
 }  // namespace
 
 napi_value InitPluginBinding(napi_env env, napi_value exports) {
@@ -48,7 +51,7 @@ napi_value InitPluginBinding(napi_env env, napi_value exports) {
       Napi::Error::New(napi, "falco_ts_plugin: no plugin state owns this environment").ThrowAsJavaScriptException();
       return exports;
     }
-    napi.SetInstanceData<PluginState>(state, [](Napi::Env, PluginState*) {});
+    napi.SetInstanceData<PluginState, &KeepState>(state);
     Napi::Object object(env, exports);
     object.Set("adopt", Napi::Function::New(napi, Adopt, "adopt"));
     object.Set("log", Napi::Function::New(napi, Log, "log"));

@@ -51,6 +51,15 @@ class PluginState {
   static PluginState* ForCurrentEnvironment();
 
  private:
+  // Pointer arrays for the host; with several fields per call, also copies of each field's values
+  // (the Results buffer holds one field at a time). Reused from call to call.
+  struct FieldStorage {
+    std::vector<const char*> strings;
+    std::vector<ss_plugin_byte_buffer> buffers;
+    std::vector<uint64_t> numbers;
+    std::vector<uint32_t> booleans;
+    std::string bytes;
+  };
   struct Buffer {
     uint8_t* data = nullptr;
     size_t size = 0;
@@ -86,15 +95,6 @@ class PluginState {
   uint64_t event_ts_ = 0;
   int32_t generation_ = 0;
   bool offsets_supported_;
-  // Pointer arrays for the host; with several fields per call, also copies of each field's values
-  // (the Results buffer holds one field at a time). Reused from call to call.
-  struct FieldStorage {
-    std::vector<const char*> strings;
-    std::vector<ss_plugin_byte_buffer> buffers;
-    std::vector<uint64_t> numbers;
-    std::vector<uint32_t> booleans;
-    std::string bytes;
-  };
   std::vector<FieldStorage> storage_;
   std::vector<uint32_t> offset_starts_, offset_lengths_;
 };

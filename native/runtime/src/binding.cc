@@ -77,6 +77,14 @@ Napi::Value JsSetTickInfo(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// bundleSource(): the embedded bundle's source, or undefined when the bundle is a file.
+Napi::Value BundleSource(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  if (env == nullptr || env->options().bundle_source.empty()) return info.Env().Undefined();
+  const std::string_view source = env->options().bundle_source;
+  return Napi::String::New(info.Env(), source.data(), source.size());
+}
+
 }  // namespace
 
 napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
@@ -87,6 +95,7 @@ napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
   exports.Set("recordError", Napi::Function::New(env, RecordError, "recordError"));
   exports.Set("loadError", Napi::Function::New(env, LoadError, "loadError"));
   exports.Set("setTickInfo", Napi::Function::New(env, JsSetTickInfo, "setTickInfo"));
+  exports.Set("bundleSource", Napi::Function::New(env, BundleSource, "bundleSource"));
   return exports;
 }
 

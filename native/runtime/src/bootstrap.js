@@ -132,11 +132,22 @@ process.on('exit', () => {
   stderr.flushPending();
 });
 
-// 4. Load the plugin bundle with a require rooted at its own path.
-const requireFromBundle = require('module').createRequire(BUNDLE_PATH);
+// 4. Load the plugin bundle: embedded in the library (compiled as the module BUNDLE_PATH, so that
+//    its requires resolve from the library's folder), or a file.
+const Module = require('module');
+const embeddedSource = native.bundleSource();
 let pluginExports;
 try {
-  pluginExports = requireFromBundle(BUNDLE_PATH);
+  if (typeof embeddedSource === 'string') {
+    const bundleModule = new Module(BUNDLE_PATH, null);
+    bundleModule.filename = BUNDLE_PATH;
+    bundleModule.paths = Module._nodeModulePaths(require('path').dirname(BUNDLE_PATH));
+    bundleModule._compile(embeddedSource, BUNDLE_PATH);
+    bundleModule.loaded = true;
+    pluginExports = bundleModule.exports;
+  } else {
+    pluginExports = Module.createRequire(BUNDLE_PATH)(BUNDLE_PATH);
+  }
 } catch (err) {
   native.loadError(`cannot load ${BUNDLE_PATH}: ${describe(err)}`);
   return undefined;

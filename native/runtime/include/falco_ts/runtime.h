@@ -146,6 +146,9 @@ struct LinkedBinding {
 
 struct EnvironmentOptions {
   std::string bundle_path;  // absolute path of the CommonJS bundle; its module.exports is used
+  // The bundle's source, when it is embedded in the library instead of read from bundle_path (which
+  // then only names it for module resolution and stack traces). Must outlive the environment.
+  std::string_view bundle_source;
   LogFn log = nullptr;      // console / diagnostics sink; nullptr: write to the host's stderr
   void* log_user = nullptr;
   std::vector<LinkedBinding> bindings;  // extra Node-API bindings for the plugin layer
@@ -240,11 +243,12 @@ class Environment {
   // Wakes the pump thread (e.g. after native code scheduled work on the loop).
   void WakePump();
 
-  // Watchdog: makes the JS running right now in this environment (on any thread) stop with an
-  // uncatchable termination; a host call then fails with "JavaScript execution was terminated".
-  // Thread-safe. Later calls work again, but a termination that hit a loop callback may leave
-  // Node's internal state inconsistent: prefer destroying the environment afterwards.
-  void TerminateExecution();
+  // Watchdog: stops this environment for good, from any thread (node::Stop, as Node does for
+  // Worker.terminate()). JS running right now (a host call or a loop callback) is terminated;
+  // that call and every later one fail; destroy the environment afterwards. A raw
+  // v8::Isolate::TerminateExecution() is NOT safe here: if it interrupts a Node loop callback,
+  // Node finds its async-id stack unbalanced and calls exit(1), ending the host.
+  void ForceStop();
 
   // The drain actually used (kAuto falls back to kCallbackScope without Node's tickInfo flags).
   DrainMode effective_drain() const;
