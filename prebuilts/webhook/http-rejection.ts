@@ -1,0 +1,41 @@
+/** Why the webhook refused a request; each has its own counter. */
+export type WebhookRejectionReason =
+  | 'notFound'
+  | 'methodNotAllowed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unsupportedMediaType'
+  | 'payloadTooLarge'
+  | 'badRequest'
+  | 'queueFull'
+  | 'unavailable'
+  | 'aborted'
+  | 'internalError';
+
+/** Every rejection reason, in a stable order. */
+export const WEBHOOK_REJECTION_REASONS: readonly WebhookRejectionReason[] = [
+  'notFound',
+  'methodNotAllowed',
+  'unauthorized',
+  'forbidden',
+  'unsupportedMediaType',
+  'payloadTooLarge',
+  'badRequest',
+  'queueFull',
+  'unavailable',
+  'aborted',
+  'internalError',
+];
+
+/** A request the webhook answers with an error status; the message is the response body's `error`. */
+export class HttpRejection extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: WebhookRejectionReason,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'HttpRejection';
+  }
+}
