@@ -63,7 +63,10 @@ describe('examples/dummy as a plugin library', () => {
       eventSource: 'dummy',
     });
     expect(info.capabilities).toEqual(expect.arrayContaining(['sourcing', 'extraction']));
-    expect(info.initSchema).toMatchObject({ type: 'json', schema: { properties: { jitter: { type: 'integer', default: 10 } } } });
+    expect(info.initSchema).toMatchObject({
+      type: 'json',
+      schema: { properties: { jitter: { type: 'integer', default: 10 } } },
+    });
   });
 
   it('exports exactly the symbols of its capabilities', () => {

@@ -8,30 +8,35 @@ import {
   PLUGIN_EVENT_TYPE,
 } from './event-layout';
 
-const utf8 = new TextDecoder('utf-8');
-
 /**
  * Read access to the event the host passes to extraction and `event_to_string`. The reader is reused
  * from event to event: keep the values you need, not the reader or its views.
  */
 export class EventReader {
+  private buffer: ArrayBuffer;
   private bytes: Uint8Array;
   private view: DataView;
+  // A Node Buffer over the same memory: its UTF-8 decoding is the fastest for small payloads.
+  private text8: Buffer;
   private eventNumber = 0;
   private length = 0;
   private payloadView: Uint8Array | undefined;
 
   /** @internal */
   constructor(buffer: ArrayBuffer) {
+    this.buffer = buffer;
     this.bytes = new Uint8Array(buffer);
     this.view = new DataView(buffer);
+    this.text8 = Buffer.from(buffer);
   }
 
   /** @internal Points the reader at the event now held in `buffer`. */
   reset(buffer: ArrayBuffer, eventNumber: number, length: number): void {
-    if (buffer !== this.bytes.buffer) {
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
       this.bytes = new Uint8Array(buffer);
       this.view = new DataView(buffer);
+      this.text8 = Buffer.from(buffer);
     }
     this.eventNumber = eventNumber;
     this.length = length;
@@ -93,7 +98,11 @@ export class EventReader {
 
   /** The payload decoded as UTF-8 text. */
   text(): string {
-    return utf8.decode(this.data);
+    return this.text8.toString(
+      'utf8',
+      PLUGIN_EVENT_PAYLOAD_OFFSET,
+      PLUGIN_EVENT_PAYLOAD_OFFSET + this.payloadLength(),
+    );
   }
 
   /**
