@@ -70,8 +70,29 @@ apt_install() {
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# 1. Build tools and headers.
 BUILD_PKGS=(cmake g++ make pkg-config libuv1-dev libc-ares2 libvalijson-dev nlohmann-json3-dev)
+RUNTIME_PKGS=(node-acorn node-cjs-module-lexer node-undici)
+RUNTIME_DIRS=(acorn acorn-walk cjs-module-lexer undici)
+# The exact files libnode108 reads (NODE_SHARED_BUILTIN_*_PATH in its build config).
+RUNTIME_FILES=(acorn/dist/acorn.js acorn-walk/dist/walk.js cjs-module-lexer/lexer.js
+  cjs-module-lexer/dist/lexer.js undici/undici-fetch.js)
+runtime_files_ok() {
+  local f
+  for f in "${RUNTIME_FILES[@]}"; do [ -e "/usr/share/nodejs/$f" ] || return 1; done
+}
+
+# 0. Package lists: refresh once, only when something must be installed and apt does not know
+#    the packages yet (fresh machine). Re-runs on a set-up machine need no network.
+need_work=0
+for p in "${BUILD_PKGS[@]}"; do is_installed "$p" || need_work=1; done
+runtime_files_ok || need_work=1
+[ -f "$STAMP" ] && [ -f "$PREFIX/usr/include/node/node.h" ] || need_work=1
+if [ "$need_work" -eq 1 ]; then
+  cand="$(candidate_version libnode108 || true)"
+  if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then apt_update_once; fi
+fi
+
+# 1. Build tools and headers.
 need_build=0
 for p in "${BUILD_PKGS[@]}"; do is_installed "$p" || need_build=1; done
 if [ "$need_build" -eq 1 ]; then
@@ -92,15 +113,6 @@ unpack_deb() { # <package> <version> <dest>
 }
 
 # 2. Runtime files libnode108 loads from hard-coded paths.
-RUNTIME_PKGS=(node-acorn node-cjs-module-lexer node-undici)
-RUNTIME_DIRS=(acorn acorn-walk cjs-module-lexer undici)
-# The exact files libnode108 reads (NODE_SHARED_BUILTIN_*_PATH in its build config).
-RUNTIME_FILES=(acorn/dist/acorn.js acorn-walk/dist/walk.js cjs-module-lexer/lexer.js
-  cjs-module-lexer/dist/lexer.js undici/undici-fetch.js)
-runtime_files_ok() {
-  local f
-  for f in "${RUNTIME_FILES[@]}"; do [ -e "/usr/share/nodejs/$f" ] || return 1; done
-}
 runtime_mode="packages"
 if ! runtime_files_ok; then
   if installs_cleanly "${RUNTIME_PKGS[@]}"; then

@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
-import { buildPluginLayer, jsonLines, repoRoot, runHost } from './build-native';
+import { spawnSync } from 'node:child_process';
+import { buildPluginLayer, fixturesBuildDir, jsonLines, repoRoot, runHost } from './build-native';
 
 const out = path.join(repoRoot, 'build', 'test-plugins');
 const lib = (name: string) => path.join(out, `${name}.so`);
@@ -172,6 +173,18 @@ describe('examples/dummy as a plugin library', () => {
       const values = rows.filter((e) => e.thread === thread).map((e) => e['dummy.value']);
       expect(values).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
     }
+  });
+});
+
+describe('hosts that destroy plugins late', () => {
+  it('survives plugin_destroy called from the exit handlers, after main returned (as sinsp-example does)', () => {
+    const r = spawnSync(path.join(fixturesBuildDir, 'exit_destroy_host'), [lib('dummy'), '{"jitter":0}'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('events 20\n');
   });
 });
 

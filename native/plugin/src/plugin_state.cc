@@ -59,8 +59,18 @@ PluginState::PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn)
     : owner_(owner), log_fn_(log_fn), offsets_supported_(RequiredMinor() >= 11) {}
 
 PluginState::~PluginState() {
+  if (env_ && rt::ProcessIsExiting()) {
+    // Destroyed from the host's exit handlers: no JavaScript can run any more.
+    (void)extract_fn_.release();
+    env_.reset();
+    return;
+  }
   if (env_) {
     CallJs(fn_.destroy, {}, rt::Want::kVoid);
+    {
+      rt::CallScope scope(*env_);
+      extract_fn_.reset();
+    }
     {
       std::lock_guard<std::mutex> lock(RegistryMutex());
       Registry().erase(env_.get());
@@ -138,20 +148,32 @@ bool PluginState::LookUpFunctions() {
       return false;
     }
   }
+  rt::CallScope scope(*env_);
+  v8::Local<v8::Value> extract;
+  if (!env_->exports()->Get(scope.context(), v8::String::NewFromUtf8Literal(scope.isolate(), "extract")).ToLocal(&extract) ||
+      !extract->IsFunction()) {
+    last_error_ = "the plugin bundle does not export extract()";
+    return false;
+  }
+  extract_fn_ = std::make_unique<v8::Global<v8::Function>>(scope.isolate(), extract.As<v8::Function>());
   return true;
 }
 
 bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want) {
-  if (!env_->Call(fn, args, want, result_)) {
-    last_error_ = result_.error;
+  return CallJs(fn, args, want, result_);
+}
+
+bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result) {
+  if (!env_->Call(fn, args, want, result)) {
+    last_error_ = result.error;
     return false;
   }
   return true;
 }
 
-void PluginState::FetchLastError(const char* call) {
-  if (CallJs(fn_.last_error, {}, rt::Want::kString)) {
-    last_error_ = result_.str.empty() ? std::string(call) + " failed" : result_.str;
+void PluginState::FetchLastError(const char* call, rt::Result& result) {
+  if (CallJs(fn_.last_error, {}, rt::Want::kString, result)) {
+    last_error_ = result.str.empty() ? std::string(call) + " failed" : result.str;
   }
 }
 
@@ -257,13 +279,13 @@ const char* PluginState::Progress(Instance* instance, uint32_t* progress_pct) {
 }
 
 const char* PluginState::EventToString(const ss_plugin_event_input* evt) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  rt::CallScope scope(*env_);
   if (!LoadEvent(evt)) {
-    text_ = "error: " + last_error_;
-    return text_.c_str();
+    event_text_ = "error: " + last_error_;
+    return event_text_.c_str();
   }
-  text_ = CallJs(fn_.event_to_string, {}, rt::Want::kString) ? result_.str : "error: " + last_error_;
-  return text_.c_str();
+  event_text_ = CallJs(fn_.event_to_string, {}, rt::Want::kString, event_result_) ? event_result_.str : "error: " + last_error_;
+  return event_text_.c_str();
 }
 
 bool PluginState::LoadEvent(const ss_plugin_event_input* evt) {
@@ -279,7 +301,7 @@ bool PluginState::LoadEvent(const ss_plugin_event_input* evt) {
     return false;
   }
   if (len > event_.size) {
-    if (!CallJs(fn_.reserve_event_buffer, {rt::Arg::Uint32(len)}, rt::Want::kVoid)) return false;
+    if (!CallJs(fn_.reserve_event_buffer, {rt::Arg::Uint32(len)}, rt::Want::kVoid, event_result_)) return false;
     if (len > event_.size) {
       last_error_ = "cannot grow the event buffer to " + std::to_string(len) + " bytes";
       return false;
@@ -297,8 +319,11 @@ bool PluginState::LoadEvent(const ss_plugin_event_input* evt) {
 }
 
 ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plugin_field_extract_input* in) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  rt::CallScope scope(*env_);  // the isolate's lock serialises extraction calls on this state
+  v8::Isolate* isolate = scope.isolate();
   if (!LoadEvent(evt)) return SS_PLUGIN_FAILURE;
+  const v8::Local<v8::Function> extract = extract_fn_->Get(isolate);
+  const v8::Local<v8::Object> receiver = env_->exports();
   const uint32_t n = in->num_fields;
   const bool copy = n > 1;
   if (storage_.size() < n) storage_.resize(n);
@@ -317,10 +342,17 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     c[ctl::kArgPresent] = field.arg_present ? 1 : 0;
     f[ctl::kArgIndex] = field.arg_present ? static_cast<double>(field.arg_index) : 0.0;
     c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
-    const rt::Arg key = field.arg_key != nullptr ? rt::Arg::String(field.arg_key) : rt::Arg::Undefined();
-    if (!CallJs(fn_.extract, {key}, rt::Want::kNumber)) return SS_PLUGIN_FAILURE;
-    if (result_.number != SS_PLUGIN_SUCCESS) {
-      FetchLastError("extract_fields");
+    v8::Local<v8::Value> key = v8::Undefined(isolate);
+    if (field.arg_key != nullptr && !v8::String::NewFromUtf8(isolate, field.arg_key).ToLocal(&key)) {
+      last_error_ = "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long";
+      return SS_PLUGIN_FAILURE;
+    }
+    if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_)) {
+      last_error_ = event_result_.error;
+      return SS_PLUGIN_FAILURE;
+    }
+    if (event_result_.number != SS_PLUGIN_SUCCESS) {
+      FetchLastError("extract_fields", event_result_);
       return SS_PLUGIN_FAILURE;
     }
     if (!StoreResult(field, storage_[i], copy)) return SS_PLUGIN_FAILURE;

@@ -72,7 +72,9 @@ class PluginState {
   bool StartEnvironment();
   bool LookUpFunctions();
   bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want);
-  void FetchLastError(const char* call);
+  bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result);
+  void FetchLastError(const char* call, rt::Result& result);
+  void FetchLastError(const char* call) { FetchLastError(call, result_); }
   bool LoadEvent(const ss_plugin_event_input* evt);
   bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy);
   int32_t* control_i32() const { return reinterpret_cast<int32_t*>(control_.data); }
@@ -80,12 +82,19 @@ class PluginState {
 
   ss_plugin_owner_t* owner_;
   ss_plugin_log_fn_t log_fn_;
-  std::mutex mutex_;  // host calls on one state share the control block
+  // Host calls on one state share the control block. The event paths (extract_fields,
+  // event_to_string) are serialised by the isolate's lock itself, held for the whole call; the
+  // others by this mutex. Each side has its own Result.
+  std::mutex mutex_;
   std::unique_ptr<rt::Environment> env_;
   Functions fn_{};
+  // Heap-held so that it can be abandoned with the environment at process exit.
+  std::unique_ptr<v8::Global<v8::Function>> extract_fn_;
   rt::Result result_;
+  rt::Result event_result_;
   std::string last_error_;
-  std::string text_;         // event_to_string / list_open_params results
+  std::string text_;         // list_open_params result
+  std::string event_text_;   // event_to_string result
   std::string log_line_;     // NUL-terminated copy for the host's logger
   std::mutex log_mutex_;
   Buffer control_, event_, results_;

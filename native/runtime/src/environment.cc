@@ -71,6 +71,9 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
 
   std::unique_ptr<Environment> self(new Environment(options));
   Impl* impl = self->impl_.get();
+  static std::atomic<uint64_t> next_id{1};
+  impl->id = next_id.fetch_add(1);
+  impl->park_threads = options.park_host_threads;
 
   std::vector<std::string> errors;
   std::vector<std::string> args = {"falco-ts-plugin", options.bundle_path};
@@ -155,17 +158,26 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
     }
   }
   self->startup_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  RegisterExitDetection();
   return self;
 }
 
 Environment::~Environment() {
   Impl* impl = impl_.get();
+  if (ProcessIsExiting()) {
+    // Node and V8 may already be partly torn down: stop the pump thread, abandon the rest.
+    if (impl->pump) impl->pump->Stop();
+    (void)impl_.release();
+    return;
+  }
   // 1. The pump must not touch the loop any more (it may be waiting for the Locker).
   if (impl->pump) {
     impl->pump->Stop();
     impl->pump.reset();
   }
   if (!impl->setup) return;
+  // The isolate must not stay locked by this thread (parked, see call.cc) while it is torn down.
+  UnparkCurrentThread(impl->id);
   {
     v8::Locker locker(impl->isolate);
     v8::Isolate::Scope isolate_scope(impl->isolate);
@@ -255,8 +267,12 @@ bool Environment::PopAsyncError(std::string* out) {
 
 uint64_t Environment::async_error_count() const { return impl_->async_error_total.load(); }
 
-void Environment::TerminateExecution() {
-  if (impl_->isolate != nullptr) impl_->isolate->TerminateExecution();
+void Environment::ForceStop() { ForceStopImpl(impl_.get()); }
+
+void ForceStopImpl(Environment::Impl* impl) {
+  if (impl->env == nullptr) return;
+  impl->dead.store(true);
+  if (!impl->stopped.exchange(true)) node::Stop(impl->env);  // thread-safe, like Worker.terminate()
 }
 
 void Environment::WakePump() {

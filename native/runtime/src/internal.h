@@ -73,6 +73,8 @@ class Pump;
 
 struct Environment::Impl {
   Environment* self = nullptr;
+  uint64_t id = 0;             // unique in the process (never reused)
+  bool park_threads = true;    // EnvironmentOptions::park_host_threads
   std::unique_ptr<node::CommonEnvironmentSetup> setup;
   v8::Isolate* isolate = nullptr;
   node::Environment* env = nullptr;
@@ -144,8 +146,8 @@ inline bool LoopHasPendingWatchers(const uv_loop_t* loop) {
   return loop->watcher_queue[0] != static_cast<const void*>(&loop->watcher_queue);
 }
 
-// True when something other than the anchor can still make progress on the loop: ref'd handles
-// or requests, any timer (ref'd or not), closing handles, pending watchers.
+// True when something other than the anchor keeps the loop alive: ref'd active handles or
+// requests, closing handles (uv_loop_alive() minus the anchor).
 bool LoopHasWork(uv_loop_t* loop);
 
 // When the loop next needs attention, in loop time (uv_now); INT64_MAX: only on I/O / wake-up.
@@ -168,6 +170,12 @@ struct ThreadData {
   uintptr_t stack_low = 0;  // lowest usable address of this thread's stack (0: unknown)
 };
 ThreadData& CurrentThreadData();
+
+// Makes ProcessIsExiting() true when the process exits (process.cc).
+void RegisterExitDetection();
+
+// Releases the current thread's parked lock on the environment `env_id`, if any (call.cc).
+void UnparkCurrentThread(uint64_t env_id);
 inline Environment*& CurrentEnvSlot() { return CurrentThreadData().current; }
 
 // Formats a JS value thrown/rejected as an error string (message + first stack frame).
@@ -179,6 +187,9 @@ void RecordAsyncError(Environment* env, std::string msg);
 
 // Records why the bundle could not be loaded (from the bootstrap).
 void SetLoadError(Environment* env, std::string msg);
+
+// node::Stop from any thread, once (see Environment::ForceStop).
+void ForceStopImpl(Environment::Impl* impl);
 
 // Node's tickInfo flags of the environment (from the bootstrap); see DrainMode::kAuto.
 void SetTickInfo(Environment* env, const uint8_t* flags);

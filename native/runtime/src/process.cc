@@ -1,6 +1,8 @@
 // Per-process part of the embedded runtime: node::InitializeOncePerProcess exactly once per
 // process (shared by every plugin library through the GNU-unique ProcessState), libnode promoted
 // to the global symbol scope, SIGPIPE hygiene.
+#include <atomic>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <signal.h>
 
@@ -81,6 +83,9 @@ bool EnsureProcessRuntime(std::string* error) {
       // Taking a fresh v8::Locker per call clears V8's interrupt flags, so code optimised on a
       // background thread may never be installed: compile optimised code on the main thread.
       "--no-concurrent-recompilation",
+      // Host threads stay parked on isolates between calls (call.cc), which wasm code GC cannot
+      // cope with: keep wasm code (undici's HTTP parser) for the life of the process.
+      "--no-wasm-code-gc",
       "--stack-size=" + std::to_string(kJsStackKiB),
   };
   using namespace node::ProcessInitializationFlags;
@@ -110,6 +115,18 @@ bool EnsureProcessRuntime(std::string* error) {
   ps.ok = true;
   return true;
 }
+
+namespace {
+std::atomic<bool> g_process_exiting{false};
+void MarkProcessExiting() { g_process_exiting.store(true); }
+}  // namespace
+
+bool ProcessIsExiting() { return g_process_exiting.load(); }
+
+// Exit handlers run in the reverse order of their registration: registering after Node's own
+// (at each environment creation) makes this one run before any of them, and before the static
+// destructors of a host that was set up earlier.
+void RegisterExitDetection() { std::atexit(&MarkProcessExiting); }
 
 int ProcessInitCount() { return abi1::SharedProcessState().init_calls.load(); }
 

@@ -74,9 +74,8 @@ void Pump::Stop() {
   for (int i = 0; i < 2000 && !finished_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (!finished_.load()) {
     env_->Log(Severity::kError, "falco-ts runtime: a JavaScript callback did not return within 2 s of destroy; "
-                                "terminating it");
-    impl_->dead.store(true);
-    impl_->isolate->TerminateExecution();
+                                "stopping the environment");
+    ForceStopImpl(impl_);
   }
   thread_.join();
 }

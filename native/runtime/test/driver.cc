@@ -61,7 +61,7 @@ struct Lib {
   decltype(&tp_alive) alive;
   decltype(&tp_exit_code) exit_code;
   decltype(&tp_effective_drain) effective_drain;
-  decltype(&tp_terminate) terminate;
+  decltype(&tp_force_stop) force_stop;
   decltype(&tp_call) call;
   decltype(&tp_pop_async_error) pop_async_error;
   decltype(&tp_bench) bench;
@@ -74,7 +74,7 @@ struct Lib {
     }
 #define SYM(n) n = reinterpret_cast<decltype(n)>(dlsym(handle, "tp_" #n)); if (!n) return false
     SYM(name); SYM(init_count); SYM(state_addr); SYM(process_init_ms); SYM(create); SYM(destroy);
-    SYM(startup_ms); SYM(alive); SYM(exit_code); SYM(effective_drain); SYM(terminate); SYM(call); SYM(pop_async_error); SYM(bench);
+    SYM(startup_ms); SYM(alive); SYM(exit_code); SYM(effective_drain); SYM(force_stop); SYM(call); SYM(pop_async_error); SYM(bench);
 #undef SYM
     return true;
   }
@@ -564,17 +564,38 @@ int main(int argc, char** argv) {
     CHECK(hb && b.Num("add", {N(2), N(3)}) == 5, "B usable again");
   }
 
-  Section("a runaway JS call can be terminated; destroy does not hang on a runaway callback");
+  Section("a runaway JS call can be force-stopped; destroy does not hang on a runaway callback");
   {
     std::thread watchdog([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      B.terminate(hb);
+      B.force_stop(hb);
     });
     t0 = NowMs();
-    CHECK(!b.Call("spin") && std::strstr(b.out, "terminated"), "terminated: %s", b.out);
+    CHECK(!b.Call("spin") && std::strstr(b.out, "stopped"), "stopped: %s", b.out);
     watchdog.join();
-    std::printf("  endless loop terminated after %.0f ms: %s\n", NowMs() - t0, b.out);
-    CHECK(b.Num("add", {N(2), N(2)}) == 4, "usable after termination: %s", b.out);
+    std::printf("  endless host call stopped after %.0f ms: %s\n", NowMs() - t0, b.out);
+    CHECK(B.alive(hb) == 0 && !b.Call("add", {N(2), N(2)}), "later calls fail: %s", b.out);
+    B.destroy(hb);
+    hb = B.create(js_b.c_str(), LogSink, (void*)"B", TP_DRAIN_AUTO, err, sizeof(err));
+    b.h = hb;
+    CHECK(b.Num("spinInTimer") == 1, "schedule endless timer callback");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    {
+      // Force-stop while the runaway code runs in a loop callback on the pump thread.
+      Env probe{&B, hb, {0}};
+      std::thread watchdog2([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        B.force_stop(hb);
+      });
+      t0 = NowMs();
+      CHECK(!probe.Call("add", {N(1), N(1)}), "call blocked behind the runaway callback fails");
+      watchdog2.join();
+      std::printf("  host call blocked behind a runaway timer callback returned after %.0f ms: %s\n", NowMs() - t0,
+                  probe.out);
+    }
+    B.destroy(hb);
+    hb = B.create(js_b.c_str(), LogSink, (void*)"B", TP_DRAIN_AUTO, err, sizeof(err));
+    b.h = hb;
     CHECK(b.Num("spinInTimer") == 1, "schedule endless timer callback");
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     t0 = NowMs();

@@ -70,7 +70,7 @@ TP_EXPORT void tp_destroy(void* p) { delete static_cast<Handle*>(p); }
 TP_EXPORT double tp_startup_ms(void* p) { return static_cast<Handle*>(p)->env->startup_ms(); }
 TP_EXPORT int tp_alive(void* p) { return static_cast<Handle*>(p)->env->alive() ? 1 : 0; }
 TP_EXPORT int tp_exit_code(void* p) { return static_cast<Handle*>(p)->env->exit_code(); }
-TP_EXPORT void tp_terminate(void* p) { static_cast<Handle*>(p)->env->TerminateExecution(); }
+TP_EXPORT void tp_force_stop(void* p) { static_cast<Handle*>(p)->env->ForceStop(); }
 TP_EXPORT int tp_effective_drain(void* p) {
   switch (static_cast<Handle*>(p)->env->effective_drain()) {
     case DrainMode::kAuto: return TP_DRAIN_AUTO;

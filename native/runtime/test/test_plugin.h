@@ -30,7 +30,7 @@ double tp_startup_ms(void* h);
 int tp_alive(void* h);
 int tp_exit_code(void* h);
 int tp_effective_drain(void* h);  // TP_DRAIN_*
-void tp_terminate(void* h);
+void tp_force_stop(void* h);
 
 // Returns 1 on success (number in *num, string in out), 0 on error (message in out).
 int tp_call(void* h, const char* fn, const tp_arg* args, int argc, int want, double* num, char* out, size_t cap,

@@ -15,7 +15,13 @@
 #include <vector>
 
 #include <node_api.h>  // napi_addon_register_func
+#include <node_version.h>
 #include <v8.h>
+
+// The runtime is built for Debian's libnode108 (Node 18). Other Node headers on the include
+// path (e.g. cmake-js' CMAKE_JS_INC for the developer's Node 20) must not be used with it.
+static_assert(NODE_MAJOR_VERSION == 18 && NODE_MODULE_VERSION == 108,
+              "falco_ts runtime: compile against libnode108's headers (libnode-dev 18), not another Node's");
 
 struct uv_loop_s;
 namespace node {
@@ -54,6 +60,11 @@ bool EnsureProcessRuntime(std::string* error);
 // How many times node::InitializeOncePerProcess was called in this process (all libraries).
 // 0 before the first environment, then 1 forever: proves that libraries share the runtime.
 int ProcessInitCount();
+
+// True once the process has started exiting (exit() or a return from main): destructors then run
+// in an order where Node and V8 may already be torn down, so environments are abandoned instead
+// of destroyed (a host that destroys its plugins from static destructors must not crash).
+bool ProcessIsExiting();
 
 // Address of the process-wide runtime state (equal in every library when it is shared).
 const void* ProcessStateAddress();
@@ -155,6 +166,9 @@ struct EnvironmentOptions {
   std::vector<std::string> argv;        // appended to process.argv
   bool pump = true;                     // run the background loop-pump thread
   DrainMode drain = DrainMode::kAuto;
+  // Keep each host thread's V8 thread state between calls instead of setting it up and freeing it
+  // on every call (about a third of the cost of a short call). Turns off wasm code GC.
+  bool park_host_threads = true;
   size_t max_async_errors = 64;  // recorded uncaught errors kept (oldest dropped first)
 };
 
@@ -178,8 +192,15 @@ class CallScope {
   bool nested() const { return previous_ != nullptr; }
 
  private:
+  // Keeps this thread "parked" on the isolate between calls (see ParkThread in call.cc): the
+  // Locker below then restores a lazily archived thread state instead of setting the thread up
+  // and freeing it on every call.
+  struct Parking {
+    explicit Parking(Environment& env);
+  };
   Environment& env_;
   v8::Isolate* isolate_;
+  Parking parking_;
   v8::Locker locker_;
   v8::Isolate::Scope isolate_scope_;
   v8::HandleScope handle_scope_;
