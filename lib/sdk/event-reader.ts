@@ -96,6 +96,14 @@ export class EventReader {
     return this.payloadView;
   }
 
+  /**
+   * Runs `read` on the payload in place, without creating a view: `bytes[start..end)` is the payload.
+   * For hot extraction paths that parse bytes themselves (a view costs an allocation per event).
+   */
+  withPayload<T>(read: (bytes: Uint8Array, start: number, end: number) => T): T {
+    return read(this.bytes, PLUGIN_EVENT_PAYLOAD_OFFSET, PLUGIN_EVENT_PAYLOAD_OFFSET + this.payloadLength());
+  }
+
   /** The payload decoded as UTF-8 text. */
   text(): string {
     return this.text8.toString(
