@@ -3,6 +3,7 @@
  * the way libsinsp loads them.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
 import { spawnSync } from 'node:child_process';
@@ -130,6 +131,26 @@ describe('examples/dummy as a plugin library', () => {
     expect(jsonLines(divisible.stdout)).toHaveLength(2);
   });
 
+  it('answers list_open_params and get_progress', () => {
+    const r = runHost([
+      'run',
+      lib('dummy'),
+      '--config',
+      '{"jitter":0}',
+      '--open',
+      '{"maxEvents":4}',
+      '--list-open-params',
+      '--progress',
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(JSON.parse(lines[0].replace(/^open params: /, ''))).toEqual([
+      { value: '{"start":1,"maxEvents":20}', desc: 'Samples from 1, 20 events', separator: '' },
+    ]);
+    expect(lines[lines.length - 1]).toMatch(/^progress: 100\.00% 4 of 4 events$/);
+  });
+
   it('survives 100 init/destroy cycles', () => {
     const r = runHost(
       [
@@ -239,6 +260,14 @@ describe('JavaScript errors never take the host down', () => {
     expect(r.stderr).toContain(message);
   });
 
+  it('a throw in list_open_params fails that call with its message', () => {
+    const r = faulty('openParams', ['--list-open-params']);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('list_open_params failed: planned failure in openParams');
+    expect(jsonLines(r.stdout)).toHaveLength(3);
+  });
+
   it('a throw in event_to_string is shown as the text and the run continues', () => {
     const r = faulty('eventToString');
     expect(r.signal).toBeNull();
@@ -275,5 +304,32 @@ describe('JavaScript errors never take the host down', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('faulty init');
     expect(r.stderr).toContain('faulty init with throwIn=none');
+  });
+});
+
+describe('falco-plugin build errors', () => {
+  const scratch = path.join(out, 'scratch');
+
+  it('reports a missing entry, a compile error and a plugin without capability', async () => {
+    mkdirSync(scratch, { recursive: true });
+    await expect(buildPlugin(path.join(scratch, 'missing.ts'), lib('missing'))).rejects.toThrow(
+      /plugin entry .*missing.ts does not exist/,
+    );
+    const broken = path.join(scratch, 'broken.ts');
+    writeFileSync(broken, 'const x: number = ;\n');
+    await expect(buildPlugin(broken, lib('broken'))).rejects.toThrow(
+      /cannot compile .*broken.ts:\n.*broken.ts:1:\d+: /,
+    );
+    const nothing = path.join(scratch, 'nothing.ts');
+    writeFileSync(
+      nothing,
+      `import { BasePlugin, registerPlugin } from 'falco-plugin-sdk';
+class Nothing extends BasePlugin {
+  info() { return { name: 'nothing', description: 'd', contact: 'c', version: '1.0.0' }; }
+}
+export default registerPlugin(Nothing as never);
+`,
+    );
+    await expect(buildPlugin(nothing, lib('nothing'))).rejects.toThrow('plugin nothing has no capability');
   });
 });

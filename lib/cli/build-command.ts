@@ -98,7 +98,7 @@ export async function buildPlugin(
         `module.exports = nativeEntry(plugin as Record<string, unknown>, ${JSON.stringify(entry)});\n`,
     );
     const bundleFile = path.join(work, 'bundle.js');
-    await bundlePlugin(wrapper, bundleFile, { sourcemap: false });
+    await bundlePlugin(wrapper, bundleFile, { sourcemap: false, name: entry });
     const registration = loadRegistration(bundleFile, entry);
     const { sourcing, extraction } = registration.capabilities;
     if (!sourcing && !extraction) {

@@ -32,7 +32,7 @@ export const sdkRoot = findSdkRoot(__dirname);
 export async function bundlePlugin(
   entry: string,
   outfile: string,
-  options: { sourcemap?: boolean } = {},
+  options: { sourcemap?: boolean; name?: string } = {},
 ): Promise<void> {
   const entryPath = path.resolve(entry);
   if (!existsSync(entryPath)) throw new Error(`plugin entry ${entry} does not exist`);
@@ -60,7 +60,7 @@ export async function bundlePlugin(
     const lines = errors.map((e) =>
       e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text,
     );
-    throw new Error(`cannot compile ${entry}:\n${lines.join('\n')}`);
+    throw new Error(`cannot compile ${options.name ?? entry}:\n${lines.join('\n')}`);
   }
 }
 

@@ -73,6 +73,8 @@ run <lib.so>
                             "threads","cycles","errors"}
   --progress                print get_progress results on stderr after each
                             batch, timeout and at EOF
+  --list-open-params        print the source's list_open_params JSON on stderr
+                            after init ("open params: <json>")
   --no-offsets              pass value_offsets = NULL to extract_fields (by
                             default plugins requiring API >= 3.11 get a valid
                             request, as libsinsp gives when offsets are wanted)
@@ -189,6 +191,9 @@ int main(int argc, char** argv) {
             } else if (a == "--progress") {
                 flag();
                 opts.progress = true;
+            } else if (a == "--list-open-params") {
+                flag();
+                opts.list_open_params = true;
             } else if (a == "--no-offsets") {
                 flag();
                 opts.offsets = false;

@@ -156,6 +156,7 @@ private:
         }
 
         PluginState& src = *states[0];
+        if (opts.list_open_params) report_open_params(src);
         SourceInstance inst(src, opts.open_params);
         const auto loop_start = opts.stats ? Clock::now() : Clock::time_point();
         uint64_t evtnum = 0;
@@ -212,6 +213,21 @@ private:
             std::lock_guard<std::mutex> lock(sh_.out_mutex);
             std::fflush(stdout);
         }
+    }
+
+    void report_open_params(PluginState& st) {
+        const auto list = st.lib().api().list_open_params;
+        if (list == nullptr) {
+            write_err("open params: (plugin_list_open_params not exported)");
+            return;
+        }
+        ss_plugin_rc rc = SS_PLUGIN_FAILURE;
+        const char* json = list(st.state(), &rc);
+        if (rc != SS_PLUGIN_SUCCESS) {
+            error("list_open_params failed: " + st.last_error());
+            return;
+        }
+        write_err(std::string("open params: ") + (json != nullptr ? json : ""));
     }
 
     void report_progress(SourceInstance& inst) {

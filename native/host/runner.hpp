@@ -26,6 +26,7 @@ struct RunOptions {
     bool offsets = true;         // pass value_offsets to API >= 3.11 plugins
     bool quiet = false;          // no per-event output, no event_to_string
     bool progress = false;       // report get_progress on stderr
+    bool list_open_params = false;  // report list_open_params on stderr after init
     unsigned parallel = 1;
     uint64_t cycles = 1;
 };
