@@ -95,7 +95,7 @@ bool PluginState::Init(const char* config) {
     return false;
   }
   if (control_.data == nullptr) {
-    last_error_ = "the plugin bundle did not share its control block";
+    SetError(kCallPath, "the plugin bundle did not share its control block");
     return false;
   }
   return true;
@@ -104,7 +104,7 @@ bool PluginState::Init(const char* config) {
 bool PluginState::StartEnvironment() {
   std::string error;
   if (!rt::EnsureProcessRuntime(&error)) {
-    last_error_ = "cannot start the JavaScript runtime: " + error;
+    SetError(kCallPath, "cannot start the JavaScript runtime: " + error);
     return false;
   }
   rt::EnvironmentOptions options;
@@ -115,7 +115,7 @@ bool PluginState::StartEnvironment() {
   options.bindings.push_back({kPluginBindingName, &InitPluginBinding});
   env_ = rt::Environment::Create(options, &error);
   if (!env_) {
-    last_error_ = "cannot load the plugin: " + error;
+    SetError(kCallPath, "cannot load the plugin: " + error);
     return false;
   }
   std::lock_guard<std::mutex> lock(RegistryMutex());
@@ -144,7 +144,7 @@ bool PluginState::LookUpFunctions() {
   for (const Entry& entry : entries) {
     *entry.id = env_->Function(entry.name);
     if (*entry.id < 0) {
-      last_error_ = std::string("the plugin bundle does not export ") + entry.name + "(): rebuild it with falco-plugin build";
+      SetError(kCallPath, std::string("the plugin bundle does not export ") + entry.name + "(): rebuild it with falco-plugin build");
       return false;
     }
   }
@@ -152,7 +152,7 @@ bool PluginState::LookUpFunctions() {
   v8::Local<v8::Value> extract;
   if (!env_->exports()->Get(scope.context(), v8::String::NewFromUtf8Literal(scope.isolate(), "extract")).ToLocal(&extract) ||
       !extract->IsFunction()) {
-    last_error_ = "the plugin bundle does not export extract()";
+    SetError(kCallPath, "the plugin bundle does not export extract()");
     return false;
   }
   extract_fn_ = std::make_unique<v8::Global<v8::Function>>(scope.isolate(), extract.As<v8::Function>());
@@ -165,7 +165,7 @@ bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args,
 
 bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result) {
   if (!env_->Call(fn, args, want, result)) {
-    last_error_ = result.error;
+    SetError(PathOf(result), result.error);
     return false;
   }
   return true;
@@ -173,7 +173,7 @@ bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args,
 
 void PluginState::FetchLastError(const char* call, rt::Result& result) {
   if (CallJs(fn_.last_error, {}, rt::Want::kString, result)) {
-    last_error_ = result.str.empty() ? std::string(call) + " failed" : result.str;
+    SetError(PathOf(result), result.str.empty() ? std::string(call) + " failed" : result.str);
   }
 }
 
@@ -256,7 +256,7 @@ ss_plugin_rc PluginState::NextBatch(Instance* instance, uint32_t* nevts, ss_plug
       if (offset + FALCO_PLUGIN_EVENT_HEADER_SIZE > batch.size ||
           (std::memcpy(&len, batch.data + offset + 16, sizeof len), len < FALCO_PLUGIN_EVENT_HEADER_SIZE) ||
           offset + len > batch.size) {
-        last_error_ = "next_batch: event " + std::to_string(i) + " lies outside the batch memory";
+        SetError(kCallPath, "next_batch: event " + std::to_string(i) + " lies outside the batch memory");
         return SS_PLUGIN_FAILURE;
       }
       instance->events[static_cast<size_t>(i)] = reinterpret_cast<ss_plugin_event*>(batch.data + offset);
@@ -281,29 +281,29 @@ const char* PluginState::Progress(Instance* instance, uint32_t* progress_pct) {
 const char* PluginState::EventToString(const ss_plugin_event_input* evt) {
   rt::CallScope scope(*env_);
   if (!LoadEvent(evt)) {
-    event_text_ = "error: " + last_error_;
+    event_text_ = "error: " + event_error_;
     return event_text_.c_str();
   }
-  event_text_ = CallJs(fn_.event_to_string, {}, rt::Want::kString, event_result_) ? event_result_.str : "error: " + last_error_;
+  event_text_ = CallJs(fn_.event_to_string, {}, rt::Want::kString, event_result_) ? event_result_.str : "error: " + event_error_;
   return event_text_.c_str();
 }
 
 bool PluginState::LoadEvent(const ss_plugin_event_input* evt) {
   if (evt == nullptr || evt->evt == nullptr) {
-    last_error_ = "no event given";
+    SetError(kEventPath, "no event given");
     return false;
   }
   const ss_plugin_event* header = evt->evt;
   if (event_loaded_ && evt->evtnum == event_number_ && header->ts == event_ts_) return true;
   const uint32_t len = header->len;
   if (len < FALCO_PLUGIN_EVENT_HEADER_SIZE) {
-    last_error_ = "event " + std::to_string(evt->evtnum) + " is shorter than its header";
+    SetError(kEventPath, "event " + std::to_string(evt->evtnum) + " is shorter than its header");
     return false;
   }
   if (len > event_.size) {
     if (!CallJs(fn_.reserve_event_buffer, {rt::Arg::Uint32(len)}, rt::Want::kVoid, event_result_)) return false;
     if (len > event_.size) {
-      last_error_ = "cannot grow the event buffer to " + std::to_string(len) + " bytes";
+      SetError(kEventPath, "cannot grow the event buffer to " + std::to_string(len) + " bytes");
       return false;
     }
   }
@@ -344,11 +344,11 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
     v8::Local<v8::Value> key = v8::Undefined(isolate);
     if (field.arg_key != nullptr && !v8::String::NewFromUtf8(isolate, field.arg_key).ToLocal(&key)) {
-      last_error_ = "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long";
+      SetError(kEventPath, "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long");
       return SS_PLUGIN_FAILURE;
     }
     if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_)) {
-      last_error_ = event_result_.error;
+      SetError(kEventPath, event_result_.error);
       return SS_PLUGIN_FAILURE;
     }
     if (event_result_.number != SS_PLUGIN_SUCCESS) {
@@ -392,7 +392,7 @@ bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& stor
   }
   const auto n = static_cast<size_t>(count);
   if (n * ctl::kResultFixedBytesPerValue > results_.size) {
-    last_error_ = "extract_fields: the result does not fit the results buffer";
+    SetError(kEventPath, "extract_fields: the result does not fit the results buffer");
     return false;
   }
   const uint8_t* base = results_.data;
@@ -439,7 +439,7 @@ bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& stor
       for (size_t k = 0; k < n; k++) {
         uint32_t at = 0, len = 0;
         if (!locate(k, &at, &len)) {
-          last_error_ = "extract_fields: a value lies outside the results buffer";
+          SetError(kEventPath, "extract_fields: a value lies outside the results buffer");
           return false;
         }
         const uint8_t* value = base + at;
@@ -460,7 +460,7 @@ bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& stor
       return true;
     }
     default:
-      last_error_ = "extract_fields: unsupported field type " + std::to_string(field.ftype);
+      SetError(kEventPath, "extract_fields: unsupported field type " + std::to_string(field.ftype));
       return false;
   }
 }

@@ -5,6 +5,7 @@
 #include <falco_plugin_api.h>
 #include <falco_ts/runtime.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -32,8 +33,9 @@ class PluginState {
 
   // Starts the environment and calls the plugin's init. False: last_error() says why.
   bool Init(const char* config);
-  const char* last_error() const { return last_error_.c_str(); }
-  void set_last_error(std::string message) { last_error_ = std::move(message); }
+  // The message of the latest failure, whichever path it happened on.
+  const char* last_error() const { return (latest_on_event_path_.load() ? event_error_ : last_error_).c_str(); }
+  void set_last_error(std::string message) { SetError(kCallPath, std::move(message)); }
 
   Instance* Open(const char* params, ss_plugin_rc* rc);
   void Close(Instance* instance);
@@ -51,6 +53,14 @@ class PluginState {
   static PluginState* ForCurrentEnvironment();
 
  private:
+  // Failures are recorded per path, each written only under that path's lock (see mutex_).
+  static constexpr bool kCallPath = false;
+  static constexpr bool kEventPath = true;
+  void SetError(bool event_path, std::string message) {
+    (event_path ? event_error_ : last_error_) = std::move(message);
+    latest_on_event_path_.store(event_path);
+  }
+  bool PathOf(const rt::Result& result) const { return &result == &event_result_; }
   // Pointer arrays for the host; with several fields per call, also copies of each field's values
   // (the Results buffer holds one field at a time). Reused from call to call.
   struct FieldStorage {
@@ -92,7 +102,9 @@ class PluginState {
   std::unique_ptr<v8::Global<v8::Function>> extract_fn_;
   rt::Result result_;
   rt::Result event_result_;
-  std::string last_error_;
+  std::string last_error_;      // failures of the calls serialised by mutex_
+  std::string event_error_;     // failures of extract_fields / event_to_string
+  std::atomic<bool> latest_on_event_path_{false};
   std::string text_;         // list_open_params result
   std::string event_text_;   // event_to_string result
   std::string log_line_;     // NUL-terminated copy for the host's logger
