@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'build/**', '.deps/**', '.scratch/**', '__tests__/fixtures/type-errors/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'build/**',
+      '.deps/**',
+      '.scratch/**',
+      '__tests__/fixtures/type-errors/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js', '**/*.cjs'],

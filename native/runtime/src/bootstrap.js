@@ -107,7 +107,10 @@ function lineStream(severity, fd) {
 }
 const stdout = lineStream(SEVERITY_INFO, 1);
 const stderr = lineStream(SEVERITY_ERROR, 2);
-for (const [name, stream] of [['stdout', stdout], ['stderr', stderr]]) {
+for (const [name, stream] of [
+  ['stdout', stdout],
+  ['stderr', stderr],
+]) {
   Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
 }
 process._rawDebug = (...args) => native.log(SEVERITY_DEBUG, format(args));

@@ -92,10 +92,13 @@ module.exports = {
   worker: (n) =>
     new Promise((resolve, reject) => {
       const { Worker } = require('worker_threads');
-      const w = new Worker('const { parentPort, workerData } = require("worker_threads"); parentPort.postMessage(workerData * 2);', {
-        eval: true,
-        workerData: n,
-      });
+      const w = new Worker(
+        'const { parentPort, workerData } = require("worker_threads"); parentPort.postMessage(workerData * 2);',
+        {
+          eval: true,
+          workerData: n,
+        },
+      );
       w.once('message', (v) => {
         resolve(v);
         w.terminate();
