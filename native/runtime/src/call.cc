@@ -239,9 +239,13 @@ ParkedThreads& Parked() {
   return parked;
 }
 
+// The environment this thread parked on most recently: the common case answers without a search.
+thread_local uint64_t t_last_parked = 0;
+
 }  // namespace
 
 void UnparkCurrentThread(uint64_t env_id) {
+  if (t_last_parked == env_id) t_last_parked = 0;
   auto& entries = Parked().entries;
   for (auto it = entries.begin(); it != entries.end(); ++it) {
     if (it->env_id == env_id) {
@@ -255,13 +259,18 @@ void UnparkCurrentThread(uint64_t env_id) {
 
 CallScope::Parking::Parking(Environment& env) {
   Environment::Impl* impl = env.impl_for_internal();
-  if (!impl->park_threads || v8::Locker::IsLocked(impl->isolate)) return;  // nested: already locked
+  if (!impl->park_threads || impl->id == t_last_parked) return;
+  if (v8::Locker::IsLocked(impl->isolate)) return;  // nested: already locked
   for (const ParkedThread& p : Parked().entries) {
-    if (p.env_id == impl->id) return;
+    if (p.env_id == impl->id) {
+      t_last_parked = impl->id;
+      return;
+    }
   }
   auto* locker = new v8::Locker(impl->isolate);
   auto* unlocker = new v8::Unlocker(impl->isolate);
   Parked().entries.push_back({impl->id, impl->isolate, locker, unlocker});
+  t_last_parked = impl->id;
 }
 
 CallScope::CallScope(Environment& env)
