@@ -13,6 +13,19 @@ const out = path.join(repoRoot, 'build', 'test-plugins');
 const lib = (name: string) => path.join(out, `${name}.so`);
 const dummyFields = 'dummy.value,dummy.strvalue,dummy.divisible[3]';
 
+/** Runs the dummy library with jitter 0 in the native host, with the given open params and options. */
+function runDummy(open: object, ...options: string[]) {
+  return runHost([
+    'run',
+    lib('dummy'),
+    '--config',
+    '{"jitter":0}',
+    '--open',
+    JSON.stringify(open),
+    ...options,
+  ]);
+}
+
 function exportedPluginSymbols(library: string): string[] {
   const text = execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' });
   return text
@@ -31,17 +44,7 @@ beforeAll(async () => {
 
 describe('examples/dummy as a plugin library', () => {
   it('prints 10 events with values, divisibility and plugininfo', () => {
-    const r = runHost([
-      'run',
-      lib('dummy'),
-      '--config',
-      '{"jitter":0}',
-      '--open',
-      '{"start":0,"maxEvents":10}',
-      '--fields',
-      dummyFields,
-      '--json',
-    ]);
+    const r = runDummy({ start: 0, maxEvents: 10 }, '--fields', dummyFields, '--json');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const rows = jsonLines(r.stdout);
@@ -112,17 +115,7 @@ describe('examples/dummy as a plugin library', () => {
     expect(open.signal).toBeNull();
     expect(open.status).toBe(1);
     expect(open.stderr).toContain('invalid open params: not valid JSON');
-    const divisible = runHost([
-      'run',
-      lib('dummy'),
-      '--config',
-      '{"jitter":0}',
-      '--open',
-      '{"maxEvents":2}',
-      '--fields',
-      'dummy.divisible[0]',
-      '--json',
-    ]);
+    const divisible = runDummy({ maxEvents: 2 }, '--fields', 'dummy.divisible[0]', '--json');
     expect(divisible.signal).toBeNull();
     expect(divisible.status).toBe(1);
     expect(divisible.stderr).toContain(
@@ -132,17 +125,7 @@ describe('examples/dummy as a plugin library', () => {
   });
 
   it('answers list_open_params and get_progress', () => {
-    const r = runHost([
-      'run',
-      lib('dummy'),
-      '--config',
-      '{"jitter":0}',
-      '--open',
-      '{"maxEvents":4}',
-      '--list-open-params',
-      '--progress',
-      '--json',
-    ]);
+    const r = runDummy({ maxEvents: 4 }, '--list-open-params', '--progress', '--json');
     expect(r.status).toBe(0);
     const lines = r.stderr.trim().split('\n');
     expect(JSON.parse(lines[0].replace(/^open params: /, ''))).toEqual([
@@ -174,19 +157,14 @@ describe('examples/dummy as a plugin library', () => {
   }, 300_000);
 
   it('runs two plugin states from two threads at once', () => {
-    const r = runHost([
-      'run',
-      lib('dummy'),
-      '--config',
-      '{"jitter":0}',
-      '--open',
-      '{"start":0,"maxEvents":2000}',
+    const r = runDummy(
+      { start: 0, maxEvents: 2000 },
       '--fields',
       'dummy.value,dummy.divisible[7]',
       '--parallel',
       '2',
       '--json',
-    ]);
+    );
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
     const rows = jsonLines(r.stdout);
@@ -211,19 +189,14 @@ describe('hosts that destroy plugins late', () => {
 
 describe('two TypeScript plugin libraries in one host process', () => {
   it('runs the dummy source with the parity extractor beside it', () => {
-    const r = runHost([
-      'run',
-      lib('dummy'),
-      '--config',
-      '{"jitter":0}',
-      '--open',
-      '{"start":0,"maxEvents":4}',
+    const r = runDummy(
+      { start: 0, maxEvents: 4 },
       '--extractor',
       lib('parity'),
       '--fields',
       'dummy.value,parity.even,parity.name',
       '--json',
-    ]);
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(jsonLines(r.stdout).map((e) => [e['dummy.value'], e['parity.even'], e['parity.name']])).toEqual([
