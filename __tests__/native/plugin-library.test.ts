@@ -175,6 +175,41 @@ describe('examples/dummy as a plugin library', () => {
   });
 });
 
+describe('value offsets and several fields per call', () => {
+  it('reports value offsets (API 3.11) set by the plugin', () => {
+    const r = runDummy(
+      { start: 8, maxEvents: 3 },
+      '--extractor',
+      lib('parity'),
+      '--fields',
+      'dummy.value,parity.last',
+      '--json',
+      '--print-offsets',
+    );
+    expect(r.status).toBe(0);
+    expect(
+      jsonLines(r.stdout).map((e) => [e['dummy.value'], e['parity.last'], e['parity.last@offsets']]),
+    ).toEqual([
+      [9, '9', [[38, 1]]],
+      [10, '0', [[39, 1]]],
+      [11, '1', [[39, 1]]],
+    ]);
+  });
+
+  it('answers several fields in one extract_fields call, values copied out per field', () => {
+    const r = spawnSync(
+      path.join(fixturesBuildDir, 'multi_field_host'),
+      [lib('dummy'), '{"jitter":0}', '{"start":0,"maxEvents":4}'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      '1 1|1|0|offsets none\n2 2|2|0|offsets none\n3 3|3|1|offsets none\n4 4|4|0|offsets none\n',
+    );
+  });
+});
+
 describe('hosts that destroy plugins late', () => {
   it('survives plugin_destroy called from the exit handlers, after main returned (as sinsp-example does)', () => {
     const r = spawnSync(path.join(fixturesBuildDir, 'exit_destroy_host'), [lib('dummy'), '{"jitter":0}'], {

@@ -75,6 +75,8 @@ run <lib.so>
                             batch, timeout and at EOF
   --list-open-params        print the source's list_open_params JSON on stderr
                             after init ("open params: <json>")
+  --print-offsets           with --json, add "<field>@offsets":[[start,len],...]
+                            for fields whose plugin set value offsets (API 3.11)
   --no-offsets              pass value_offsets = NULL to extract_fields (by
                             default plugins requiring API >= 3.11 get a valid
                             request, as libsinsp gives when offsets are wanted)
@@ -194,6 +196,9 @@ int main(int argc, char** argv) {
             } else if (a == "--list-open-params") {
                 flag();
                 opts.list_open_params = true;
+            } else if (a == "--print-offsets") {
+                flag();
+                opts.print_offsets = true;
             } else if (a == "--no-offsets") {
                 flag();
                 opts.offsets = false;

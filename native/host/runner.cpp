@@ -351,12 +351,31 @@ private:
                 }
                 error("field '" + b.plan->text + "' on event " + std::to_string(evtnum) +
                       " (plugin " + b.st->lib().name() + "): " + err);
+            } else if (out != nullptr && opts.json && opts.print_offsets) {
+                emit_offsets(b, *out);
             }
         }
         if (out != nullptr) {
             if (opts.json) *out += '}';
             *out += '\n';
         }
+    }
+
+    // --print-offsets: "<field>@offsets":[[start,length],...] after the value, when the plugin set them.
+    static void emit_offsets(const BoundField& b, std::string& out) {
+        if (!b.use_offsets || b.offs.start == nullptr || b.offs.length == nullptr || b.ef.res_len == 0) return;
+        out += ',';
+        append_json_string(out, b.plan->text + "@offsets");
+        out += ":[";
+        for (uint64_t i = 0; i < b.ef.res_len; i++) {
+            if (i > 0) out += ',';
+            out += '[';
+            append_u64(out, b.offs.start[i]);
+            out += ',';
+            append_u64(out, b.offs.length[i]);
+            out += ']';
+        }
+        out += ']';
     }
 
     // evt.plugininfo: event_to_string of the source plugin for its own plugin

@@ -27,6 +27,7 @@ struct RunOptions {
     bool quiet = false;          // no per-event output, no event_to_string
     bool progress = false;       // report get_progress on stderr
     bool list_open_params = false;  // report list_open_params on stderr after init
+    bool print_offsets = false;     // --json: add "<field>@offsets" when the plugin sets value offsets
     unsigned parallel = 1;
     uint64_t cycles = 1;
 };
