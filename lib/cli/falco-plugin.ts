@@ -13,6 +13,9 @@ commands:
   run <lib.so> [host options]
       Loads any plugin library in the native test host, the way libsinsp does, and prints its events
       (see \`falco-plugin run --help\`).
+  info <lib.so>
+      Prints a plugin library's static information (name, version, capabilities, fields, init schema)
+      as JSON, read the way libsinsp reads it, without initializing the plugin.
   harness <entry.ts> [--config <json>] [--open <json>] [--fields <name,name[arg],...>]
           [--max-events <n>] [--json]
       Runs a plugin in the in-process harness, the way libsinsp drives it, and prints each event.
@@ -43,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'run') {
     return runNativeHost(rest);
+  }
+  if (command === 'info') {
+    return runNativeHost(['info', ...rest]);
   }
   if (command === 'harness') {
     const args = parseArgs(rest, new Set(['json']));

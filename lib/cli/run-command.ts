@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { loadNativeToolchain } from './native-toolchain';
 
 /**
- * `falco-plugin run <lib.so> …`: runs the native test host with the given arguments, its output and exit
- * status passed through.
+ * `falco-plugin run <lib.so> …` (and `info <lib.so>`): runs the native test host with the given
+ * arguments, its output and exit status passed through.
  */
 export function runNativeHost(args: readonly string[]): Promise<number> {
   const { host } = loadNativeToolchain();
