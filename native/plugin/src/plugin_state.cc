@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <cstdio>
+#include <iterator>
 #include <cstring>
 #include <limits>
 
@@ -62,6 +63,7 @@ PluginState::~PluginState() {
   if (env_ && rt::ProcessIsExiting()) {
     // Destroyed from the host's exit handlers: no JavaScript can run any more.
     (void)extract_fn_.release();
+    (void)key_cache_.release();
     env_.reset();
     return;
   }
@@ -70,6 +72,7 @@ PluginState::~PluginState() {
     {
       rt::CallScope scope(*env_);
       extract_fn_.reset();
+      key_cache_.reset();
     }
     {
       std::lock_guard<std::mutex> lock(RegistryMutex());
@@ -343,7 +346,7 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     f[ctl::kArgIndex] = field.arg_present ? static_cast<double>(field.arg_index) : 0.0;
     c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
     v8::Local<v8::Value> key = v8::Undefined(isolate);
-    if (field.arg_key != nullptr && !v8::String::NewFromUtf8(isolate, field.arg_key).ToLocal(&key)) {
+    if (field.arg_key != nullptr && !KeyString(isolate, field.arg_key, &key)) {
       SetError(kEventPath, "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long");
       return SS_PLUGIN_FAILURE;
     }
@@ -380,6 +383,24 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     }
   }
   return SS_PLUGIN_SUCCESS;
+}
+
+bool PluginState::KeyString(v8::Isolate* isolate, const char* key, v8::Local<v8::Value>* out) {
+  for (KeyCache::Entry& entry : key_cache_->entries) {
+    if (entry.pointer == key && entry.text == key) {
+      *out = entry.value.Get(isolate);
+      return true;
+    }
+  }
+  v8::Local<v8::String> value;
+  if (!v8::String::NewFromUtf8(isolate, key).ToLocal(&value)) return false;
+  KeyCache::Entry& entry = key_cache_->entries[key_cache_->next];
+  key_cache_->next = (key_cache_->next + 1) % std::size(key_cache_->entries);
+  entry.pointer = key;
+  entry.text = key;
+  entry.value.Reset(isolate, value);
+  *out = value;
+  return true;
 }
 
 bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy) {

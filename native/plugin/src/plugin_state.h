@@ -100,6 +100,19 @@ class PluginState {
   Functions fn_{};
   // Heap-held so that it can be abandoned with the environment at process exit.
   std::unique_ptr<v8::Global<v8::Function>> extract_fn_;
+  // JS strings of recent key arguments (libsinsp passes the same pointer for a field on every event):
+  // a key field does not create a string per call. Heap-held for the same reason as extract_fn_.
+  struct KeyCache {
+    struct Entry {
+      const char* pointer = nullptr;
+      std::string text;
+      v8::Global<v8::String> value;
+    };
+    Entry entries[16];
+    size_t next = 0;
+  };
+  std::unique_ptr<KeyCache> key_cache_ = std::make_unique<KeyCache>();
+  bool KeyString(v8::Isolate* isolate, const char* key, v8::Local<v8::Value>* out);
   rt::Result result_;
   rt::Result event_result_;
   std::string last_error_;      // failures of the calls serialised by mutex_
