@@ -24,11 +24,6 @@ export function parseSemVer(text: string, what: string): SemVer {
   return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) };
 }
 
-/** Numeric comparison of two versions: negative, zero or positive. */
-export function compareSemVer(a: SemVer, b: SemVer): number {
-  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-}
-
 /**
  * Checks a plugin's required API version against what this SDK implements, the way the host does:
  * the major must be 3 and the minor must not exceed the SDK's.

@@ -11,8 +11,6 @@ export const EVENT_TYPE_OFFSET = 20;
 export const EVENT_NPARAMS_OFFSET = 22;
 /** The event type of plugin events (PPME_PLUGINEVENT_E), with 2 params: plugin id u32, payload bytes. */
 export const PLUGIN_EVENT_TYPE = 322;
-/** The event type of async events (PPME_ASYNCEVENT_E), with 3 params: plugin id, name, data. */
-export const ASYNC_EVENT_TYPE = 402;
 /** Where the payload of a plugin event starts: header, two lengths, the plugin id. */
 export const PLUGIN_EVENT_PAYLOAD_OFFSET = 38;
 /** A timestamp of all ones asks the host to stamp the event with the current time. */

@@ -133,7 +133,7 @@ export interface RunRow {
 export class PluginState {
   private eventCounter = 0;
   private generation = 0;
-  private loaded: { event: CapturedEvent | undefined; key: string } = { event: undefined, key: '' };
+  private loadedEvent: CapturedEvent | undefined;
   private destroyed = false;
 
   /** @internal */
@@ -253,15 +253,14 @@ export class PluginState {
   }
 
   private loadEvent(event: CapturedEvent): void {
-    const key = `${event.number}:${event.timestamp}`;
-    if (this.loaded.event === event && this.loaded.key === key) return;
+    if (this.loadedEvent === event) return;
     this.symbols.reserveEventBuffer(event.bytes.length);
     new Uint8Array(this.memory.get(BufferKind.Event)).set(event.bytes);
     const control = this.symbols.control;
     control[ControlI32.EventLength] = event.bytes.length;
     new Float64Array(control.buffer)[ControlF64.EventNumber] = event.number;
     control[ControlI32.EventGeneration] = ++this.generation;
-    this.loaded = { event, key };
+    this.loadedEvent = event;
   }
 
   private requireSourcing(call: string): void {

@@ -34,14 +34,3 @@ export type ScalarValue<T extends FieldType> = ScalarValueByType[T];
 export type FieldValue<T extends FieldType, L extends boolean> = L extends true
   ? readonly ScalarValue<T>[]
   : ScalarValue<T>;
-
-/** The numeric codes libsinsp uses for field types (`ppm_param_type`), as passed in `ftype`. */
-export const FIELD_TYPE_CODES: Readonly<Record<FieldType, number>> = {
-  uint64: 8,
-  string: 9,
-  reltime: 20,
-  abstime: 21,
-  bool: 25,
-  ipaddr: 40,
-  ipnet: 41,
-};

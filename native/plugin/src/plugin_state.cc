@@ -141,7 +141,6 @@ bool PluginState::LookUpFunctions() {
       {&fn_.next_batch, "nextBatch"},
       {&fn_.progress, "progress"},
       {&fn_.event_to_string, "eventToString"},
-      {&fn_.extract, "extract"},
       {&fn_.reserve_event_buffer, "reserveEventBuffer"},
   };
   for (const Entry& entry : entries) {

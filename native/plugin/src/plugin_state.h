@@ -76,7 +76,7 @@ class PluginState {
   };
   struct Functions {
     rt::FunctionId init, destroy, last_error, list_open_params, open, close, next_batch, progress,
-        event_to_string, extract, reserve_event_buffer;
+        event_to_string, reserve_event_buffer;
   };
 
   bool StartEnvironment();
