@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../lib/cli/build-command';
 import { sdkRoot } from '../lib/cli/bundle';
-import { loadNativeToolchain, nativeBuildDir } from '../lib/cli/native-toolchain';
+import { loadPlatform } from '../lib/cli/platform';
 
 interface HostStats {
   events: number;
@@ -86,17 +86,19 @@ function measure(host: string, library: string): Figures {
 }
 
 async function main(): Promise<void> {
-  const toolchain = loadNativeToolchain();
-  execFileSync('cmake', ['--build', nativeBuildDir(), '--target', 'dummy_c', 'falco-plugin-host', '-j2'], {
+  const nativeBuildDir = path.join(root, 'build', 'native');
+  execFileSync('cmake', ['--build', nativeBuildDir, '--target', 'dummy_c', 'falco-plugin-host', '-j2'], {
     stdio: 'inherit',
   });
+  const platform = loadPlatform();
   const out = path.join(root, 'build', 'bench');
   mkdirSync(out, { recursive: true });
-  const tsLibrary = path.join(out, 'dummy-ts.so');
-  await buildPlugin(path.join(root, 'examples/dummy/dummy.ts'), tsLibrary, toolchain);
-  const cLibrary = path.join(nativeBuildDir(), 'libdummy_c.so');
-  const ts = measure(toolchain.host, tsLibrary);
-  const c = measure(toolchain.host, cLibrary);
+  const { library: tsLibrary } = await buildPlugin(path.join(root, 'examples/dummy/dummy.ts'), {
+    output: path.join(out, 'dummy-ts'),
+  });
+  const cLibrary = path.join(nativeBuildDir, 'libdummy_c.so');
+  const ts = measure(platform.host, tsLibrary);
+  const c = measure(platform.host, cLibrary);
   const rows: [string, keyof Figures, number][] = [
     ['events/s, no extraction', 'eventsPerSecNoExtraction', 0],
     ['events/s, one field per event', 'eventsPerSecOneField', 0],

@@ -123,18 +123,25 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Builds the embedded runtime and the plugin layer that `falco-plugin build` links (after buildNative). */
+/**
+ * Builds the prebuilt plugin libraries ("templates") and lays out platform/ (the folder
+ * `falco-plugin build` uses), after buildNative. Both steps are incremental.
+ */
 export function buildPluginLayer(): void {
   buildNative();
   withBuildLock(() => {
-    run('cmake', [
-      '--build',
-      nativeBuildDir,
-      '--target',
-      'falco_ts_plugin_common',
-      'falco_ts_plugin_sourcing',
-      'falco_ts_plugin_extraction',
-      '-j2',
-    ]);
+    run('cmake', ['--build', nativeBuildDir, '--target', 'falco_ts_templates', 'falco-plugin-host', '-j2']);
+    run(process.execPath, [path.join('scripts', 'assemble-platform.mjs')]);
   });
+}
+
+/** Builds a TypeScript plugin into build/test-plugins/<dir>/ (without type check) and returns its library. */
+export async function buildTsPlugin(entry: string, dir: string, options: { systemRuntime?: boolean } = {}) {
+  const { buildPlugin } = await import('../../lib/cli/build-command');
+  const result = await buildPlugin(entry, {
+    output: path.join(repoRoot, 'build', 'test-plugins', dir),
+    typecheck: false,
+    ...options,
+  });
+  return result.library;
 }

@@ -7,10 +7,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
 import { spawnSync } from 'node:child_process';
-import { buildPluginLayer, fixturesBuildDir, jsonLines, repoRoot, runHost } from './build-native';
+import {
+  buildPluginLayer,
+  buildTsPlugin,
+  fixturesBuildDir,
+  jsonLines,
+  repoRoot,
+  runHost,
+} from './build-native';
 
 const out = path.join(repoRoot, 'build', 'test-plugins');
-const lib = (name: string) => path.join(out, `${name}.so`);
+const libraries = new Map<string, string>();
+const lib = (name: string) => libraries.get(name) ?? path.join(out, name, `lib${name}.so`);
+const buildOptions = (name: string) => ({ output: path.join(out, name), typecheck: false });
 const dummyFields = 'dummy.value,dummy.strvalue,dummy.divisible[3]';
 
 /** Runs the dummy library with jitter 0 in the native host, with the given open params and options. */
@@ -26,20 +35,25 @@ function runDummy(open: object, ...options: string[]) {
   ]);
 }
 
-function exportedPluginSymbols(library: string): string[] {
+/** The runtime's process state, shared by every plugin library of a process (a GNU-unique object). */
+const SHARED_RUNTIME_SYMBOL = '_ZZN8falco_ts2rt4abi118SharedProcessStateEvE5state';
+
+/** Every symbol the library defines in its dynamic symbol table, with its nm type letter. */
+function exportedSymbols(library: string): string[] {
   const text = execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' });
   return text
     .split('\n')
-    .map((line) => line.trim().split(/\s+/)[2])
-    .filter((name): name is string => typeof name === 'string' && name.startsWith('plugin_'))
+    .map((line) => line.trim().split(/\s+/))
+    .filter((parts) => parts.length === 3)
+    .map(([, type, name]) => `${type} ${name}`)
     .sort();
 }
 
 beforeAll(async () => {
   buildPluginLayer();
-  await buildPlugin(path.join(repoRoot, 'examples/dummy/dummy.ts'), lib('dummy'));
-  await buildPlugin(path.join(__dirname, 'fixtures/ts/faulty.ts'), lib('faulty'));
-  await buildPlugin(path.join(__dirname, 'fixtures/ts/parity.ts'), lib('parity'));
+  libraries.set('dummy', await buildTsPlugin(path.join(repoRoot, 'examples/dummy/dummy.ts'), 'dummy'));
+  libraries.set('faulty', await buildTsPlugin(path.join(__dirname, 'fixtures/ts/faulty.ts'), 'faulty'));
+  libraries.set('parity', await buildTsPlugin(path.join(__dirname, 'fixtures/ts/parity.ts'), 'parity'));
 }, 600_000);
 
 describe('examples/dummy as a plugin library', () => {
@@ -102,8 +116,11 @@ describe('examples/dummy as a plugin library', () => {
       'plugin_get_extract_event_types',
       'plugin_get_fields',
     ];
-    expect(exportedPluginSymbols(lib('dummy'))).toEqual([...common, ...sourcing, ...extraction].sort());
-    expect(exportedPluginSymbols(lib('parity'))).toEqual([...common, ...extraction].sort());
+    const expected = (names: string[]) =>
+      [...names.map((n) => `T ${n}`), `u ${SHARED_RUNTIME_SYMBOL}`].sort();
+    // Exactly these: no weak C++ template instances or other runtime internals leak.
+    expect(exportedSymbols(lib('dummy'))).toEqual(expected([...common, ...sourcing, ...extraction]));
+    expect(exportedSymbols(lib('parity'))).toEqual(expected([...common, ...extraction]));
   });
 
   it('rejects a bad config, bad open params and dummy.divisible[0] with clear errors and no crash', () => {
@@ -320,12 +337,12 @@ describe('falco-plugin build errors', () => {
 
   it('reports a missing entry, a compile error and a plugin without capability', async () => {
     mkdirSync(scratch, { recursive: true });
-    await expect(buildPlugin(path.join(scratch, 'missing.ts'), lib('missing'))).rejects.toThrow(
+    await expect(buildPlugin(path.join(scratch, 'missing.ts'), buildOptions('missing'))).rejects.toThrow(
       /plugin entry .*missing.ts does not exist/,
     );
     const broken = path.join(scratch, 'broken.ts');
     writeFileSync(broken, 'const x: number = ;\n');
-    await expect(buildPlugin(broken, lib('broken'))).rejects.toThrow(
+    await expect(buildPlugin(broken, buildOptions('broken'))).rejects.toThrow(
       /cannot compile .*broken.ts:\n.*broken.ts:1:\d+: /,
     );
     const nothing = path.join(scratch, 'nothing.ts');
@@ -338,6 +355,8 @@ class Nothing extends BasePlugin {
 export default registerPlugin(Nothing as never);
 `,
     );
-    await expect(buildPlugin(nothing, lib('nothing'))).rejects.toThrow('plugin nothing has no capability');
+    await expect(buildPlugin(nothing, buildOptions('nothing'))).rejects.toThrow(
+      'plugin nothing has no capability',
+    );
   });
 });

@@ -6,10 +6,9 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { buildPlugin } from '../../lib/cli/build-command';
-import { buildPluginLayer, hostPath, jsonLines, repoRoot } from './build-native';
+import { buildPluginLayer, buildTsPlugin, hostPath, jsonLines, repoRoot } from './build-native';
 
-const library = path.join(repoRoot, 'build', 'test-plugins', 'webhook.so');
+let library = '';
 const token = 'a-shared-secret-of-enough-length';
 
 function freePort(): Promise<number> {
@@ -45,7 +44,7 @@ function post(port: number, body: string, auth = `Bearer ${token}`): Promise<num
 
 beforeAll(async () => {
   buildPluginLayer();
-  await buildPlugin(path.join(repoRoot, 'examples/webhook/webhook.ts'), library);
+  library = await buildTsPlugin(path.join(repoRoot, 'examples/webhook/webhook.ts'), 'webhook');
 }, 600_000);
 
 it('delivers POSTed events through the native host with extracted fields', async () => {

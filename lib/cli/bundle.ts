@@ -32,14 +32,32 @@ export const sdkRoot = findSdkRoot(__dirname);
 export async function bundlePlugin(
   entry: string,
   outfile: string,
-  options: { sourcemap?: boolean; name?: string } = {},
+  options: {
+    sourcemap?: boolean;
+    name?: string;
+    /** The entry's source, when `entry` names a file that does not exist (resolved from its folder). */
+    contents?: string;
+  } = {},
 ): Promise<void> {
   const entryPath = path.resolve(entry);
-  if (!existsSync(entryPath)) throw new Error(`plugin entry ${entry} does not exist`);
-
+  if (options.contents === undefined && !existsSync(entryPath)) {
+    throw new Error(`plugin entry ${entry} does not exist`);
+  }
+  const workingDir = projectDir(path.dirname(entryPath));
   try {
     await build({
-      entryPoints: [entryPath],
+      ...(options.contents === undefined
+        ? { entryPoints: [entryPath] }
+        : {
+            stdin: {
+              contents: options.contents,
+              resolveDir: path.dirname(entryPath),
+              sourcefile: path.relative(workingDir, entryPath),
+              loader: 'ts' as const,
+            },
+          }),
+      // Module comments in the bundle name files relative to the plugin's project, never this machine's paths.
+      absWorkingDir: workingDir,
       outfile,
       bundle: true,
       platform: 'node',
@@ -62,6 +80,14 @@ export async function bundlePlugin(
     );
     throw new Error(`cannot compile ${options.name ?? entry}:\n${lines.join('\n')}`);
   }
+}
+
+/** The nearest folder at or above `dir` with a package.json (the plugin's project), else `dir`. */
+function projectDir(dir: string): string {
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'package.json'))) return d;
+  }
+  return dir;
 }
 
 /** The source of an SDK module: the TypeScript file in a checkout, the compiled one in a package. */

@@ -1,15 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { loadNativeToolchain } from './native-toolchain';
+import { loadPlatform } from './platform';
 
 /**
- * `falco-plugin run <lib.so> …` (and `info <lib.so>`): runs the native test host with the given
+ * `falco-plugin run <lib.so> …` (and `info <lib.so>`): runs the prebuilt native test host with the given
  * arguments, its output and exit status passed through.
  */
 export function runNativeHost(args: readonly string[]): Promise<number> {
-  const { host } = loadNativeToolchain();
-  if (!existsSync(host))
-    throw new Error(`the native test host ${host} is missing: run \`npm run setup\` in the SDK`);
+  const { host } = loadPlatform();
   return new Promise((resolve, reject) => {
     const child = spawn(host, args[0] === '--help' || args[0] === 'info' ? args : ['run', ...args], {
       stdio: 'inherit',

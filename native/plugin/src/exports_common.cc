@@ -9,21 +9,21 @@
 #include "plugin_state.h"
 
 using falco_ts::Guard;
-using falco_ts::kPluginMetadata;
+using falco_ts::Metadata;
 using falco_ts::PluginState;
 
 extern "C" {
 
-const char* plugin_get_required_api_version(void) { return kPluginMetadata.required_api_version; }
-const char* plugin_get_version(void) { return kPluginMetadata.version; }
-const char* plugin_get_name(void) { return kPluginMetadata.name; }
-const char* plugin_get_description(void) { return kPluginMetadata.description; }
-const char* plugin_get_contact(void) { return kPluginMetadata.contact; }
+const char* plugin_get_required_api_version(void) { return Metadata().required_api_version.c_str(); }
+const char* plugin_get_version(void) { return Metadata().version.c_str(); }
+const char* plugin_get_name(void) { return Metadata().name.c_str(); }
+const char* plugin_get_description(void) { return Metadata().description.c_str(); }
+const char* plugin_get_contact(void) { return Metadata().contact.c_str(); }
 
 const char* plugin_get_init_schema(ss_plugin_schema_type* schema_type) {
-  const bool has_schema = kPluginMetadata.init_schema_json[0] != '\0';
+  const bool has_schema = !Metadata().init_schema_json.empty();
   if (schema_type != nullptr) *schema_type = has_schema ? SS_PLUGIN_SCHEMA_JSON : SS_PLUGIN_SCHEMA_NONE;
-  return kPluginMetadata.init_schema_json;
+  return Metadata().init_schema_json.c_str();
 }
 
 ss_plugin_t* plugin_init(const ss_plugin_init_input* input, ss_plugin_rc* rc) {

@@ -7,17 +7,19 @@
 #include "plugin_state.h"
 
 using falco_ts::Guard;
-using falco_ts::kPluginMetadata;
+using falco_ts::Metadata;
 using falco_ts::PluginState;
 
 extern "C" {
 
-const char* plugin_get_fields(void) { return kPluginMetadata.fields_json; }
-const char* plugin_get_extract_event_sources(void) { return kPluginMetadata.extract_event_sources_json; }
+const char* plugin_get_fields(void) { return Metadata().fields_json.c_str(); }
+const char* plugin_get_extract_event_sources(void) { return Metadata().extract_event_sources_json.c_str(); }
 
 uint16_t* plugin_get_extract_event_types(uint32_t* numtypes, ss_plugin_t*) {
-  *numtypes = kPluginMetadata.extract_event_types_count;
-  return const_cast<uint16_t*>(kPluginMetadata.extract_event_types);
+  static uint16_t no_types[1] = {0};
+  const std::vector<uint16_t>& types = Metadata().extract_event_types;
+  *numtypes = static_cast<uint32_t>(types.size());
+  return types.empty() ? no_types : const_cast<uint16_t*>(types.data());
 }
 
 ss_plugin_rc plugin_extract_fields(ss_plugin_t* s, const ss_plugin_event_input* evt,

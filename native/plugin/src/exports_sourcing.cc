@@ -8,7 +8,7 @@
 
 using falco_ts::Guard;
 using falco_ts::Instance;
-using falco_ts::kPluginMetadata;
+using falco_ts::Metadata;
 using falco_ts::PluginState;
 
 namespace {
@@ -18,8 +18,8 @@ Instance* Inst(ss_instance_t* h) { return static_cast<Instance*>(h); }
 
 extern "C" {
 
-uint32_t plugin_get_id(void) { return kPluginMetadata.id; }
-const char* plugin_get_event_source(void) { return kPluginMetadata.event_source; }
+uint32_t plugin_get_id(void) { return Metadata().id; }
+const char* plugin_get_event_source(void) { return Metadata().event_source.c_str(); }
 
 ss_instance_t* plugin_open(ss_plugin_t* s, const char* params, ss_plugin_rc* rc) {
   return Guard([&]() -> ss_instance_t* { return State(s)->Open(params, rc); },

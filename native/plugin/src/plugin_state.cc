@@ -1,6 +1,5 @@
 #include "plugin_state.h"
 
-#include <dlfcn.h>
 
 #include <cstdio>
 #include <iterator>
@@ -41,16 +40,13 @@ void LogToState(void* user, rt::Severity severity, const char* msg, size_t len) 
 
 // The absolute path of this plugin library: the virtual file name of its bundle.
 std::string LibraryPath() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<const void*>(&kPluginMetadata), &info) != 0 && info.dli_fname != nullptr &&
-      info.dli_fname[0] == '/') {
-    return info.dli_fname;
-  }
-  return std::string("/") + kPluginMetadata.name + ".so";
+  const std::string& path = Metadata().library_path;
+  if (!path.empty() && path[0] == '/') return path;
+  return "/" + Metadata().name + ".so";
 }
 
 uint32_t RequiredMinor() {
-  const char* dot = std::strchr(kPluginMetadata.required_api_version, '.');
+  const char* dot = std::strchr(Metadata().required_api_version.c_str(), '.');
   return dot ? static_cast<uint32_t>(std::strtoul(dot + 1, nullptr, 10)) : 0;
 }
 
@@ -91,6 +87,10 @@ PluginState* PluginState::ForCurrentEnvironment() {
 
 bool PluginState::Init(const char* config) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!Metadata().load_error.empty()) {
+    SetError(kCallPath, Metadata().load_error);
+    return false;
+  }
   if (!StartEnvironment() || !LookUpFunctions()) return false;
   if (!CallJs(fn_.init, {rt::Arg::String(config ? config : "")}, rt::Want::kNumber)) return false;
   if (result_.number != SS_PLUGIN_SUCCESS) {
@@ -112,7 +112,7 @@ bool PluginState::StartEnvironment() {
   }
   rt::EnvironmentOptions options;
   options.bundle_path = LibraryPath() + ".js";
-  options.bundle_source = std::string_view(kPluginMetadata.bundle, kPluginMetadata.bundle_size);
+  options.bundle_source = std::string_view(Metadata().bundle);
   options.log = &LogToState;
   options.log_user = this;
   options.bindings.push_back({kPluginBindingName, &InitPluginBinding});
@@ -203,7 +203,7 @@ void PluginState::Log(int severity, const char* message, size_t length) {
   if (log_fn_ != nullptr) {
     log_fn_(owner_, nullptr, log_line_.c_str(), static_cast<ss_plugin_log_severity>(severity));
   } else {
-    std::fprintf(stderr, "[%s] %s\n", kPluginMetadata.name, log_line_.c_str());
+    std::fprintf(stderr, "[%s] %s\n", Metadata().name.c_str(), log_line_.c_str());
   }
 }
 

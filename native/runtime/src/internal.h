@@ -157,6 +157,14 @@ int64_t LoopNextDeadline(uv_loop_t* loop);
 // (8 MiB by default on Linux); CallScope lowers the limit on threads with a smaller stack.
 constexpr int kJsStackKiB = 900;
 
+// The descriptor through which the libnode of a self-contained artifact reads its JavaScript files
+// (its "/usr/share/nodejs/" prefix is rewritten to "/proc/self/fd/987/" by the artifact assembly,
+// scripts/assemble-platform.mjs). See runtime_files.cc.
+constexpr int kRuntimeFilesFd = 987;
+
+// Makes the JavaScript files libnode reads at its first context reachable (runtime_files.cc).
+bool ProvideRuntimeFiles(std::string* error);
+
 // Node-API binding exposed to the bootstrap as process._linkedBinding('falco_ts_runtime').
 napi_value InitRuntimeBinding(napi_env env, napi_value exports);
 

@@ -75,6 +75,13 @@ bool EnsureProcessRuntime(std::string* error) {
     return false;
   }
 
+  std::string files_error;
+  if (!ProvideRuntimeFiles(&files_error)) {
+    SetError(ps, "falco-ts runtime: " + files_error);
+    if (error) *error = ps.error;
+    return false;
+  }
+
   ps.libnode_handle = PromoteLibnodeToGlobal();
   IgnoreSigpipeIfDefault();
 

@@ -1,0 +1,46 @@
+import type { PluginRegistration } from '../plugins/registration';
+
+/** The section of a plugin library that holds its payload (native/plugin/src/payload.cc reads it). */
+export const PAYLOAD_SECTION = '.falco_ts_payload';
+const MAGIC = Buffer.from('FALCOTS\0', 'latin1');
+const FORMAT_VERSION = 1;
+
+function u32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(value >>> 0);
+  return b;
+}
+
+function text(value: string | Buffer): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  return Buffer.concat([u32(bytes.length), bytes]);
+}
+
+/**
+ * The payload of a plugin library: its static information (what the state-less symbols answer) and its
+ * JavaScript bundle, in the layout native/plugin/src/payload.cc documents.
+ */
+export function encodePayload(registration: PluginRegistration, bundle: Buffer): Buffer {
+  const { info, capabilities } = registration;
+  const flags = (capabilities.sourcing ? 1 : 0) | (capabilities.extraction ? 2 : 0);
+  const types = Buffer.alloc(2 * registration.extractEventTypes.length);
+  registration.extractEventTypes.forEach((t, i) => types.writeUInt16LE(t, 2 * i));
+  return Buffer.concat([
+    MAGIC,
+    u32(FORMAT_VERSION),
+    u32(flags),
+    u32(info.id ?? 0),
+    text(info.requiredApiVersion),
+    text(info.version),
+    text(info.name),
+    text(info.description),
+    text(info.contact),
+    text(info.eventSource ?? ''),
+    text(registration.fieldsJson),
+    text(registration.initSchemaJson),
+    text(registration.extractEventSourcesJson),
+    text(bundle),
+    u32(registration.extractEventTypes.length),
+    types,
+  ]);
+}

@@ -1,0 +1,190 @@
+// Reads the plugin's payload from the `.falco_ts_payload` section of this library's own file.
+//
+// Layout (little-endian), written by lib/cli/payload.ts:
+//   "FALCOTS\0" magic, u32 format version (1), u32 flags (bit 0 sourcing, bit 1 extraction), u32 id,
+//   10 strings as u32 length + bytes (required API version, version, name, description, contact,
+//   event source, fields JSON, init schema JSON, extract event sources JSON, bundle),
+//   u32 count + count u16 extract event types.
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "plugin_metadata.h"
+
+namespace falco_ts {
+
+namespace {
+
+constexpr char kSectionName[] = ".falco_ts_payload";
+constexpr char kMagic[8] = {'F', 'A', 'L', 'C', 'O', 'T', 'S', '\0'};
+constexpr uint32_t kFormatVersion = 1;
+
+class File {
+ public:
+  explicit File(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    if (fd_ < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) throw std::runtime_error("cannot stat " + path + ": " + std::strerror(errno));
+    size_ = static_cast<uint64_t>(st.st_size);
+  }
+  ~File() { ::close(fd_); }
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+
+  uint64_t size() const { return size_; }
+
+  void Read(uint64_t offset, void* out, uint64_t length) const {
+    if (offset > size_ || length > size_ - offset) throw std::runtime_error("the file is truncated");
+    auto* p = static_cast<char*>(out);
+    while (length > 0) {
+      const ssize_t n = ::pread(fd_, p, length, static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw std::runtime_error(std::string("read failed: ") + std::strerror(errno));
+      p += n;
+      offset += static_cast<uint64_t>(n);
+      length -= static_cast<uint64_t>(n);
+    }
+  }
+
+ private:
+  int fd_;
+  uint64_t size_ = 0;
+};
+
+// The payload section's bytes.
+std::string ReadSection(const File& file) {
+  Elf64_Ehdr eh{};
+  file.Read(0, &eh, sizeof eh);
+  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum) {
+    throw std::runtime_error("not a 64-bit ELF file with section headers");
+  }
+  auto header = [&](uint32_t index) {
+    Elf64_Shdr sh{};
+    file.Read(eh.e_shoff + uint64_t{index} * sizeof sh, &sh, sizeof sh);
+    return sh;
+  };
+  const Elf64_Shdr names_header = header(eh.e_shstrndx);
+  std::string names(names_header.sh_size, '\0');
+  file.Read(names_header.sh_offset, names.data(), names.size());
+  for (uint32_t i = 0; i < eh.e_shnum; i++) {
+    const Elf64_Shdr sh = header(i);
+    if (sh.sh_name >= names.size() || std::strcmp(names.c_str() + sh.sh_name, kSectionName) != 0) continue;
+    std::string bytes(sh.sh_size, '\0');
+    file.Read(sh.sh_offset, bytes.data(), bytes.size());
+    return bytes;
+  }
+  throw std::runtime_error(std::string("no ") + kSectionName + " section");
+}
+
+class Reader {
+ public:
+  explicit Reader(const std::string& bytes) : bytes_(bytes) {}
+  uint32_t U32() {
+    uint32_t v = 0;
+    Take(&v, sizeof v);
+    return v;
+  }
+  uint16_t U16() {
+    uint16_t v = 0;
+    Take(&v, sizeof v);
+    return v;
+  }
+  std::string String() {
+    const uint32_t length = U32();
+    if (length > bytes_.size() - pos_) throw std::runtime_error("a string runs past the end of the payload");
+    std::string s = bytes_.substr(pos_, length);
+    pos_ += length;
+    return s;
+  }
+  void Take(void* out, size_t n) {
+    if (n > bytes_.size() - pos_) throw std::runtime_error("the payload is truncated");
+    std::memcpy(out, bytes_.data() + pos_, n);
+    pos_ += n;
+  }
+
+ private:
+  const std::string& bytes_;
+  size_t pos_ = 0;
+};
+
+void Decode(const std::string& bytes, PluginMetadata& m) {
+  if (bytes.size() <= 1) throw std::runtime_error("the library has no plugin payload (a template not built by falco-plugin build)");
+  Reader r(bytes);
+  char magic[sizeof kMagic];
+  r.Take(magic, sizeof magic);
+  if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) throw std::runtime_error("the plugin payload has a wrong magic");
+  const uint32_t version = r.U32();
+  if (version != kFormatVersion) {
+    throw std::runtime_error("the plugin payload has format " + std::to_string(version) + ", this library reads " +
+                             std::to_string(kFormatVersion));
+  }
+  const uint32_t flags = r.U32();
+  m.sourcing = (flags & 1u) != 0;
+  m.extraction = (flags & 2u) != 0;
+  m.id = r.U32();
+  m.required_api_version = r.String();
+  m.version = r.String();
+  m.name = r.String();
+  m.description = r.String();
+  m.contact = r.String();
+  m.event_source = r.String();
+  m.fields_json = r.String();
+  m.init_schema_json = r.String();
+  m.extract_event_sources_json = r.String();
+  m.bundle = r.String();
+  const uint32_t types = r.U32();
+  for (uint32_t i = 0; i < types; i++) m.extract_event_types.push_back(r.U16());
+}
+
+PluginMetadata Load() {
+  PluginMetadata m;
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<const void*>(&Load), &info) == 0 || info.dli_fname == nullptr) {
+    m.load_error = "cannot find the plugin library's own file";
+  } else {
+    m.library_path = info.dli_fname;
+    if (char* real = ::realpath(info.dli_fname, nullptr)) {
+      m.library_path = real;
+      std::free(real);
+    }
+    try {
+      Decode(ReadSection(File(m.library_path)), m);
+    } catch (const std::exception& e) {
+      m.load_error = "cannot read the plugin payload of " + m.library_path + ": " + e.what();
+    }
+  }
+  if (!m.load_error.empty()) {
+    // Still a well-formed plugin for the host: it loads, and init fails with load_error.
+    m = PluginMetadata{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, false, false, m.library_path, m.load_error};
+    m.required_api_version = "3.0.0";
+    m.version = "0.0.0";
+    m.name = "unreadable-falco-ts-plugin";
+    m.description = m.load_error;
+    m.contact = "";
+    m.fields_json = "[]";
+    m.extract_event_sources_json = "[]";
+  }
+  return m;
+}
+
+// Read while the library is being loaded: the path the host used is then still valid (relative paths
+// included), whatever the host does with its working directory later.
+__attribute__((constructor)) void LoadAtLibraryLoad() { (void)Metadata(); }
+
+}  // namespace
+
+const PluginMetadata& Metadata() {
+  static const PluginMetadata metadata = Load();
+  return metadata;
+}
+
+}  // namespace falco_ts
