@@ -31,7 +31,7 @@ function run(cmd: string, args: string[]): void {
 }
 
 // Serialises builds across jest workers (two make runs in one tree collide).
-function withBuildLock(fn: () => void): void {
+export function withBuildLock(fn: () => void): void {
   const lock = path.join(repoRoot, 'build', '.native-build.lock');
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 15 * 60 * 1000;

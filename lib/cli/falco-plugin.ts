@@ -28,19 +28,29 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'build') {
-    const args = parseArgs(rest, new Set());
+    const args = parseArgs(rest, new Set(['tar', 'system-runtime', 'no-typecheck']));
     const [entry] = args.positional;
-    const output = option(args, 'o', option(args, 'output', ''));
-    if (!entry || !output) throw new Error('usage: falco-plugin build <entry.ts> -o <lib.so>');
-    const result = await buildPlugin(entry, output);
+    const output = option(args, 'o', option(args, 'output', 'out'));
+    if (!entry)
+      throw new Error(
+        'usage: falco-plugin build <entry.ts> [-o <dir>] [--tar] [--system-runtime] [--no-typecheck]',
+      );
+    const result = await buildPlugin(entry, {
+      output,
+      tar: args.options.has('tar'),
+      systemRuntime: args.options.has('system-runtime'),
+      typecheck: !args.options.has('no-typecheck'),
+    });
     const { info, capabilities } = result.registration;
     const caps = [
       capabilities.sourcing && 'event sourcing',
       capabilities.extraction && 'field extraction',
     ].filter(Boolean);
     process.stdout.write(
-      `built ${result.output}: plugin ${info.name} ${info.version} (${caps.join(', ')}), ` +
-        `${Math.round(result.libraryBytes / 1024)} KiB\n`,
+      `built ${result.library}: plugin ${info.name} ${info.version} (${caps.join(', ')}), ` +
+        `library ${Math.round(result.libraryBytes / 1024)} KiB, artifact ${(result.artifactBytes / 1048576).toFixed(1)} MiB` +
+        (result.tarball ? `, tarball ${result.tarball}` : '') +
+        '\n',
     );
     return 0;
   }
