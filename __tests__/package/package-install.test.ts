@@ -130,7 +130,7 @@ describe('a scaffolded plugin project', () => {
         'run',
         '/plugins/libcounter.so',
         '--config',
-        '{"jitter":0}',
+        '{"step":1}',
         '--open',
         '{"start":0,"maxEvents":10}',
         '--fields',

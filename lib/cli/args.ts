@@ -1,34 +1,87 @@
-/** A parsed command line: positional arguments and `--name value` options (repeatable). */
+/** One option of a command. */
+export interface OptionSpec {
+  readonly name: string;
+  /** One-letter alias, e.g. `o` for `-o`. */
+  readonly short?: string;
+  /** The value's placeholder in the help text; absent for a flag. */
+  readonly value?: string;
+  readonly help: string;
+}
+
+/** A command of the `falco-plugin` CLI: what it takes, for parsing and for `--help`. */
+export interface CommandSpec {
+  readonly name: string;
+  /** e.g. `<entry.ts>`. */
+  readonly positional: string;
+  readonly summary: string;
+  readonly options: readonly OptionSpec[];
+}
+
+/** A parsed command line: positional arguments and options by name (repeatable). */
 export interface ParsedArgs {
   readonly positional: string[];
   readonly options: Map<string, string[]>;
+  /** `--help` or `-h` was given. */
+  readonly help: boolean;
+}
+
+/** The usage text of a command. */
+export function commandHelp(spec: CommandSpec): string {
+  const lines = [
+    `usage: falco-plugin ${spec.name} ${spec.positional} [options]`,
+    '',
+    spec.summary,
+    '',
+    'options:',
+  ];
+  for (const o of [...spec.options, { name: 'help', short: 'h', help: 'Prints this help.' }]) {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${o.name}${'value' in o && o.value ? ` <${o.value}>` : ''}`;
+    lines.push(`  ${flag.padEnd(30)} ${o.help}`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /**
- * Parses `--name value`, `--name=value`, `-n value` and boolean `--flag` options.
+ * Parses `--name value`, `--name=value`, `-n value` and flags, against the command's options.
  *
- * @param flags - options that take no value.
- * @throws Error for an option missing its value.
+ * @throws Error for an unknown option, a flag given a value, or an option missing its value.
  */
-export function parseArgs(argv: readonly string[], flags: ReadonlySet<string>): ParsedArgs {
+export function parseArgs(argv: readonly string[], spec: CommandSpec): ParsedArgs {
   const positional: string[] = [];
   const options = new Map<string, string[]>();
+  let help = false;
   const add = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
     if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
     }
-    const dashes = arg.startsWith('--') ? 2 : 1;
+    const long = arg.startsWith('--');
     const eq = arg.indexOf('=');
-    const name = arg.slice(dashes, eq < 0 ? undefined : eq);
-    if (eq >= 0) add(name, arg.slice(eq + 1));
-    else if (flags.has(name)) add(name, 'true');
-    else if (i + 1 < argv.length) add(name, argv[++i]);
-    else throw new Error(`option --${name} needs a value`);
+    const given = arg.slice(long ? 2 : 1, eq < 0 ? undefined : eq);
+    if (given === 'help' || given === 'h') {
+      help = true;
+      continue;
+    }
+    const option = spec.options.find((o) => (long ? o.name === given : o.short === given));
+    if (!option) {
+      throw new Error(
+        `falco-plugin ${spec.name}: unknown option ${arg.slice(0, eq < 0 ? undefined : eq)} (see falco-plugin ${spec.name} --help)`,
+      );
+    }
+    if (option.value === undefined) {
+      if (eq >= 0) throw new Error(`option --${option.name} takes no value`);
+      add(option.name, 'true');
+    } else if (eq >= 0) add(option.name, arg.slice(eq + 1));
+    else if (i + 1 < argv.length) add(option.name, argv[++i]);
+    else throw new Error(`option --${option.name} needs a value`);
   }
-  return { positional, options };
+  return { positional, options, help };
 }
 
 /** The last value of an option, or `fallback`. */

@@ -40,7 +40,9 @@ function compilerOptions(entryPath: string): ts.CompilerOptions {
   if (config === undefined) return builtInOptions(path.dirname(entryPath));
   const read = ts.readConfigFile(config, ts.sys.readFile);
   if (read.error) {
-    throw new Error(`cannot read ${config}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+    throw new Error(
+      `cannot read ${config}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`,
+    );
   }
   return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(config), undefined, config).options;
 }
@@ -69,9 +71,7 @@ export function typecheckPlugin(entryPath: string): void {
   delete options.outDir;
   delete options.declarationDir;
   const program = ts.createProgram([entryPath], options);
-  const errors = ts
-    .getPreEmitDiagnostics(program)
-    .filter((d) => d.category === ts.DiagnosticCategory.Error);
+  const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length === 0) return;
   const lines = [...new Set(errors.map(describe))];
   const shown = lines.slice(0, MAX_REPORTED);
