@@ -51,7 +51,7 @@ export class EmptyRoot {
         '/bin/falco-plugin-host',
         ...args,
       ],
-      { encoding: 'utf8', timeout: timeoutMs, env: { PATH: '/bin' } },
+      { encoding: 'utf8', timeout: timeoutMs, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } },
     );
   }
 

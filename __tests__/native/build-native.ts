@@ -30,6 +30,18 @@ function run(cmd: string, args: string[]): void {
   }
 }
 
+/** Whether the process that took a lock is gone (killed runs leave their lock behind). */
+function lockIsStale(lock: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - fs.statSync(lock).mtimeMs > 60_000;
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 // Serialises builds across jest workers (two make runs in one tree collide).
 export function withBuildLock(fn: () => void): void {
   const lock = path.join(repoRoot, 'build', '.native-build.lock');
@@ -38,17 +50,13 @@ export function withBuildLock(fn: () => void): void {
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      try {
-        // a lock left by a killed run: older than 10 minutes
-        if (Date.now() - fs.statSync(lock).mtimeMs > 10 * 60 * 1000) {
-          fs.rmSync(lock, { recursive: true, force: true });
-          continue;
-        }
-      } catch {
-        continue; // removed meanwhile
+      if (lockIsStale(lock)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
       sleepMs(200);

@@ -3,7 +3,7 @@
  * the way libsinsp loads them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import {
   buildPluginLayer,
   buildTsPlugin,
   fixturesBuildDir,
+  hostPath,
   jsonLines,
   repoRoot,
   runHost,
@@ -329,6 +330,39 @@ describe('JavaScript errors never take the host down', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('faulty init');
     expect(r.stderr).toContain('faulty init with throwIn=none');
+  });
+});
+
+describe('a library built with --system-runtime', () => {
+  it("uses the host's libnode108, and without one fails to load with the loader's message", async () => {
+    const library = await buildTsPlugin(path.join(repoRoot, 'examples/dummy/dummy.ts'), 'dummy-system', {
+      systemRuntime: true,
+    });
+    const privateLibnode = path.join(repoRoot, '.deps/libnode/usr/lib/x86_64-linux-gnu');
+    const system = existsSync('/usr/lib/x86_64-linux-gnu/libnode.so.108');
+    const env = system ? process.env : { ...process.env, LD_LIBRARY_PATH: privateLibnode };
+    const ok = spawnSync(
+      hostPath,
+      [
+        'run',
+        library,
+        '--config',
+        '{"jitter":0}',
+        '--open',
+        '{"start":0,"maxEvents":3}',
+        '--fields',
+        'dummy.value',
+      ],
+      { encoding: 'utf8', env },
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.trim().split('\n')).toHaveLength(3);
+    if (!system) {
+      const missing = spawnSync(hostPath, ['run', library], { encoding: 'utf8' });
+      expect(missing.signal).toBeNull();
+      expect(missing.status).not.toBe(0);
+      expect(missing.stderr).toContain('libnode.so.108: cannot open shared object file');
+    }
   });
 });
 

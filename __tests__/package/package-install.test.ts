@@ -45,14 +45,17 @@ function filesBelow(dir: string): string[] {
 
 beforeAll(() => {
   // prepack builds the native layer: not at the same time as another test's native build.
-  let packed = '';
   withBuildLock(() => {
-    packed = sh('npm', ['pack', '--json', '--pack-destination', work], repoRoot);
+    sh('npm', ['pack', '--pack-destination', work], repoRoot);
   });
-  const [{ filename }] = JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[];
-  tarball = path.join(work, path.basename(filename));
-  const sdkCli = path.join(repoRoot, 'dist', 'lib', 'cli', 'falco-plugin.js');
-  sh(process.execPath, [sdkCli, 'init', project, '--name', 'counter', '--sdk', `file:${tarball}`], work);
+  const { name, version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  tarball = path.join(work, `${name}-${version}.tgz`);
+  // The README's quick start, from an empty folder.
+  sh('npm', ['install', '--no-save', tarball], work);
+  sh('npx', ['falco-plugin', 'init', 'counter', '--sdk', `file:${tarball}`], work);
   sh('npm', ['install'], project);
 });
 
@@ -105,7 +108,8 @@ describe('a scaffolded plugin project', () => {
       .filter((l) => /\((RPATH|RUNPATH)\)/.test(l))
       .map((l) => /\[(.*)\]/.exec(l)?.[1]);
     expect(paths).toEqual(['$ORIGIN/falco-ts-runtime']);
-    const machinePaths = [repoRoot, work, path.join(repoRoot, '.deps'), tmpdir() + '/'];
+    // The SDK checkout, the project, the private libnode prefix, the build's temporary folder.
+    const machinePaths = [repoRoot, work, path.join(repoRoot, '.deps'), 'falco-plugin-build-'];
     for (const file of filesBelow(artifact)) {
       if (!statSync(file).isFile()) continue;
       const text = readFileSync(file).toString('latin1');
