@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { typecheckPlugin } from '../../lib/cli/typecheck';
@@ -62,6 +62,37 @@ export default registerPlugin(X);
     expect(() => typecheckPlugin(entry)).toThrow(
       /toSorted[\s\S]*note: plugins run on the embedded Node 18 runtime \(ECMAScript 2022 library\)/,
     );
+  });
+
+  it('uses the options of a composite project tsconfig, with only the entry and its imports', () => {
+    const entry = projectWith('main.ts', "import { a } from './lib';\nexport const b: number = a;\n");
+    writeFileSync(path.join(work, 'lib.ts'), 'export const a = 1;\n');
+    const config = JSON.parse(readFileSync(path.join(work, 'tsconfig.json'), 'utf8')) as {
+      compilerOptions: Record<string, unknown>;
+      include?: string[];
+    };
+    Object.assign(config.compilerOptions, { composite: true, rootDir: 'src', outDir: 'dist' });
+    config.include = ['nothing-here'];
+    writeFileSync(path.join(work, 'tsconfig.json'), JSON.stringify(config));
+    writeFileSync(path.join(work, 'unrelated.ts'), "const broken: number = 'x';\n");
+    expect(() => typecheckPlugin(entry)).not.toThrow();
+  });
+
+  it('reports at most 20 errors, each once, relative to the working folder', () => {
+    const lines = Array.from({ length: 25 }, (_, i) => `export const v${i}: number = '${i}';`);
+    const entry = projectWith('many.ts', lines.join('\n') + '\n');
+    let message = '';
+    try {
+      typecheckPlugin(entry);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const reported = message.split('\n');
+    const rel = path.relative(process.cwd(), entry);
+    expect(reported[0]).toBe(`type errors in ${rel}:`);
+    expect(reported[1]).toBe(`${rel}:1:14: Type 'string' is not assignable to type 'number'.`);
+    expect(reported.slice(1, 21).every((l) => l.startsWith(`${rel}:`))).toBe(true);
+    expect(reported.slice(21)).toEqual(['… and 5 more']);
   });
 
   it('uses a strict built-in configuration without a tsconfig', () => {

@@ -5,6 +5,15 @@ import ts from 'typescript';
 /** The ECMAScript library of the embedded runtime (Node 18): what a plugin may call. */
 const EMBEDDED_LIB = ['lib.es2022.d.ts'];
 const MAX_REPORTED = 20;
+const EMIT_LAYOUT_OPTIONS = [
+  'outDir',
+  'declarationDir',
+  'rootDir',
+  'composite',
+  'emitDeclarationOnly',
+  'incremental',
+  'tsBuildInfoFile',
+] as const;
 /** "Property does not exist … change your target library" and "cannot find name … change your lib". */
 const LIBRARY_LEVEL_CODES = new Set([2550, 2583]);
 
@@ -68,8 +77,8 @@ export function typecheckPlugin(entryPath: string): void {
     lib: EMBEDDED_LIB,
     noEmit: true,
   };
-  delete options.outDir;
-  delete options.declarationDir;
+  // Emit layout only: irrelevant without emit, and `composite` would want every imported file as a root.
+  for (const key of EMIT_LAYOUT_OPTIONS) delete options[key];
   const program = ts.createProgram([entryPath], options);
   const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length === 0) return;
