@@ -47,6 +47,11 @@ describe('falco-plugin init', () => {
     }
     expect(existsSync(path.join(project, 'rules/my_counter_rules.yaml'))).toBe(true);
     expect(readFileSync(path.join(project, 'falco.yaml'), 'utf8')).toContain('libmy_counter.so');
+    expect(readFileSync(path.join(project, 'jest.config.js'), 'utf8')).toContain("preset: 'ts-jest'");
+    expect(readFileSync(path.join(project, 'README.md'), 'utf8')).toContain('falco-ts-runtime/');
+    expect(readFileSync(path.join(project, '.gitignore'), 'utf8').split('\n')).toEqual(
+      expect.arrayContaining(['node_modules/', 'out/']),
+    );
     const manifest = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
       dependencies: Record<string, string>;

@@ -3,7 +3,16 @@
 /** `src/plugin.ts`: a source + extraction plugin counting up. */
 export function pluginSource(name: string): string {
   const className = name.replace(/(^|_)([a-z0-9])/g, (_, _sep: string, c: string) => c.toUpperCase());
-  return `import { BaseInstance, BasePlugin, EOF, EventSourcing, FieldExtraction, fieldsWithContext, registerPlugin, z } from 'falco-plugin-sdk';
+  return `import {
+  BaseInstance,
+  BasePlugin,
+  EOF,
+  EventSourcing,
+  FieldExtraction,
+  fieldsWithContext,
+  registerPlugin,
+  z,
+} from 'falco-plugin-sdk';
 import type { EventBatch, EventReader, PluginInfo } from 'falco-plugin-sdk';
 
 /** The init config (init_config in falco.yaml); its JSON Schema is generated for the host. */
@@ -70,7 +79,10 @@ class ${className}Plugin extends FieldExtraction(EventSourcing(BasePlugin)) {
 
   fields() {
     return [
-      field({ name: '${name}.value', type: 'uint64', desc: 'The counter value of the event' }, (req) => req.context),
+      field(
+        { name: '${name}.value', type: 'uint64', desc: 'The counter value of the event' },
+        (req) => req.context,
+      ),
       field(
         {
           name: '${name}.divisible',

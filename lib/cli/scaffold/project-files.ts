@@ -47,9 +47,9 @@ export function tsconfig(): string {
 export function jestConfig(): string {
   return `/** @type {import('jest').Config} */
 module.exports = {
+  preset: 'ts-jest',
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  transform: { '^.+\\\\.ts$': 'ts-jest' },
 };
 `;
 }
