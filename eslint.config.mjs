@@ -7,6 +7,7 @@ export default tseslint.config(
       'dist/**',
       'build/**',
       '.deps/**',
+      'platform/**',
       '.scratch/**',
       '__tests__/fixtures/type-errors/**',
     ],
