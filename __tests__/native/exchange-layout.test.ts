@@ -9,6 +9,7 @@ import {
   CONTROL_SIZE,
   ControlF64,
   ControlI32,
+  ControlU64,
   RESULT_FIXED_BYTES_PER_VALUE,
   RESULT_SLOT_SIZE,
 } from '../../lib/symbols/exchange-layout';
@@ -38,6 +39,7 @@ describe('exchange layout', () => {
     ['kResultHasOffsets', ControlI32.ResultHasOffsets],
     ['kArgIndex', ControlF64.ArgIndex],
     ['kEventNumber', ControlF64.EventNumber],
+    ['kArgIndexExact', ControlU64.ArgIndexExact],
     ['kControlSize', CONTROL_SIZE],
     ['kResultSlotSize', RESULT_SLOT_SIZE],
     ['kResultFixedBytesPerValue', RESULT_FIXED_BYTES_PER_VALUE],
@@ -51,6 +53,7 @@ describe('exchange layout', () => {
     const firstF64Byte =
       Math.min(...Object.values(ControlF64).filter((v): v is number => typeof v === 'number')) * 8;
     expect(int32Bytes).toBeLessThanOrEqual(firstF64Byte);
-    expect((ControlF64.EventNumber + 1) * 8).toBeLessThanOrEqual(CONTROL_SIZE);
+    expect((ControlF64.EventNumber + 1) * 8).toBeLessThanOrEqual(ControlU64.ArgIndexExact * 8);
+    expect((ControlU64.ArgIndexExact + 1) * 8).toBeLessThanOrEqual(CONTROL_SIZE);
   });
 });

@@ -193,6 +193,25 @@ describe('examples/dummy as a plugin library', () => {
   });
 });
 
+describe('field arguments', () => {
+  it('passes index arguments as exact uint64 (argIndexBigInt), the number rounded above 2^53', () => {
+    const r = runDummy(
+      { maxEvents: 1 },
+      '--extractor',
+      lib('parity'),
+      '--fields',
+      'parity.index[18446744073709551615],parity.index[9007199254740993],parity.index[7]',
+      '--json',
+    );
+    expect(r.stderr).toBe('');
+    expect(jsonLines(r.stdout)[0]).toMatchObject({
+      'parity.index[18446744073709551615]': '18446744073709551615 18446744073709552000',
+      'parity.index[9007199254740993]': '9007199254740993 9007199254740992',
+      'parity.index[7]': '7 7',
+    });
+  });
+});
+
 describe('value offsets and several fields per call', () => {
   it('reports value offsets (API 3.11) set by the plugin', () => {
     const r = runDummy(

@@ -224,3 +224,21 @@ describe('field extraction', () => {
     await state.destroy();
   });
 });
+
+describe('exact index arguments in the harness', () => {
+  it('gives argIndexBigInt exactly and refuses an index above uint64', async () => {
+    const plugin = sourceExtractor(['1'], () => [
+      field(
+        { name: 'test.index', type: 'string', desc: 'the index', arg: { isRequired: true, isIndex: true } },
+        (req) => String(req.argIndexBigInt),
+      ),
+    ]);
+    const state = await new PluginHarness(plugin).init('');
+    const rows = await state.run({ fields: ['test.index[18446744073709551615]'] });
+    expect(rows[0].fields['test.index[18446744073709551615]']).toBe('18446744073709551615');
+    await expect(state.run({ fields: ['test.index[18446744073709551616]'] })).rejects.toThrow(
+      'above the uint64 range',
+    );
+    await state.destroy();
+  });
+});

@@ -26,6 +26,8 @@ export class ExtractRequest<Ctx = unknown> {
     readonly event: EventReader,
     private readonly results: ExtractResults,
     private readonly computeContext: (event: EventReader) => Ctx,
+    /** Reads the exact index argument of the current call from where the host put it. */
+    private readonly exactArgIndex: () => bigint = () => BigInt(this.argIndexValue),
   ) {}
 
   /** Index of the field in the plugin's declared fields. */
@@ -43,9 +45,17 @@ export class ExtractRequest<Ctx = unknown> {
     return this.argPresentValue;
   }
 
-  /** The index argument (`dummy.divisible[3]` → 3); 0 when absent, see `argPresent`. */
+  /**
+   * The index argument (`dummy.divisible[3]` → 3) as a number; 0 when absent, see `argPresent`. Exact up to
+   * `Number.MAX_SAFE_INTEGER` (2^53 - 1); above it the number is rounded: use `argIndexBigInt`.
+   */
   get argIndex(): number {
     return this.argIndexValue;
+  }
+
+  /** The index argument as the exact uint64 the host passed (`[18446744073709551615]` stays exact); 0n when absent. */
+  get argIndexBigInt(): bigint {
+    return this.argPresentValue ? this.exactArgIndex() : 0n;
   }
 
   /** The key argument (`json.value[/a/b]` → `/a/b`), or `undefined`. */

@@ -44,10 +44,16 @@ export enum ControlI32 {
 
 /** Float64 slots of the control block (numbers below 2^53 are exact). */
 export enum ControlF64 {
-  /** In, extract: the index argument. */
+  /** In, extract: the index argument, as a number (rounded above 2^53). */
   ArgIndex = 8,
   /** In: the host's event number of the event in the Event buffer. */
   EventNumber = 9,
+}
+
+/** BigUint64 slots of the control block (exact uint64 values). */
+export enum ControlU64 {
+  /** In, extract: the index argument, exact. */
+  ArgIndexExact = 10,
 }
 
 /**

@@ -16,7 +16,14 @@ import { EventReader } from '../sdk/event-reader';
 import { ExtractRequest } from '../sdk/extract-request';
 import type { FieldDefinition } from '../sdk/fields/field-definition';
 import { parseJsonInput, parsingSchema } from '../sdk/json-input';
-import { BufferKind, CONTROL_SIZE, ControlF64, ControlI32, INITIAL_EVENT_BUFFER } from './exchange-layout';
+import {
+  BufferKind,
+  CONTROL_SIZE,
+  ControlF64,
+  ControlI32,
+  ControlU64,
+  INITIAL_EVENT_BUFFER,
+} from './exchange-layout';
 import { ExtractResults } from './extract-results';
 import { grownBuffer, type HostMemory } from './host-memory';
 import { ReturnCode } from './return-codes';
@@ -44,6 +51,7 @@ export class PluginSymbols {
   /** The control block shared with the host. */
   readonly control: Int32Array;
   private readonly controlF64: Float64Array;
+  private readonly controlU64: BigUint64Array;
   private plugin: BasePlugin | undefined;
   private lastErrorText = '';
   private readonly instances = new Map<number, OpenInstance>();
@@ -63,14 +71,18 @@ export class PluginSymbols {
     const controlBuffer = new ArrayBuffer(CONTROL_SIZE);
     this.control = new Int32Array(controlBuffer);
     this.controlF64 = new Float64Array(controlBuffer);
+    this.controlU64 = new BigUint64Array(controlBuffer);
     this.control[ControlI32.EventGeneration] = -1;
     memory.adopt(BufferKind.Control, 0, controlBuffer);
     this.eventBuffer = new ArrayBuffer(INITIAL_EVENT_BUFFER);
     memory.adopt(BufferKind.Event, 0, this.eventBuffer);
     this.reader = new EventReader(this.eventBuffer);
     this.results = new ExtractResults(memory, this.control);
-    this.request = new ExtractRequest(this.reader, this.results, (event) =>
-      (this.plugin as ExtractorPlugin).eventContext(event),
+    this.request = new ExtractRequest(
+      this.reader,
+      this.results,
+      (event) => (this.plugin as ExtractorPlugin).eventContext(event),
+      () => this.controlU64[ControlU64.ArgIndexExact],
     );
   }
 
@@ -273,7 +285,9 @@ export class PluginSymbols {
     } catch (err) {
       const name = definition?.name ?? `#${id}`;
       const arg =
-        control[ControlI32.ArgPresent] !== 0 ? `[${argKey ?? this.controlF64[ControlF64.ArgIndex]}]` : '';
+        control[ControlI32.ArgPresent] !== 0
+          ? `[${argKey ?? this.controlU64[ControlU64.ArgIndexExact]}]`
+          : '';
       return this.fail(
         new Error(`cannot extract ${name}${arg} from event ${this.reader.number}: ${errorMessage(err)}`),
       );

@@ -7,7 +7,10 @@ export interface FieldSelector {
   readonly fieldId: number;
   readonly field: FieldSpec;
   readonly argPresent: boolean;
+  /** The index argument as a number (rounded above 2^53). */
   readonly argIndex: number;
+  /** The index argument, exact. */
+  readonly argIndexExact: bigint;
   readonly argKey: string | undefined;
 }
 
@@ -31,15 +34,27 @@ export function parseFieldSelector(text: string, fields: readonly FieldSpec[]): 
   if (!present) {
     if (field.arg?.isRequired)
       throw new Error(`field ${name} requires an argument, e.g. ${name}[${field.arg.isIndex ? '1' : 'key'}]`);
-    return { text, fieldId, field, argPresent: false, argIndex: 0, argKey: undefined };
+    return { text, fieldId, field, argPresent: false, argIndex: 0, argIndexExact: 0n, argKey: undefined };
   }
   if (!field.arg?.isIndex && !field.arg?.isKey) throw new Error(`field ${name} does not take an argument`);
   if (field.arg.isIndex) {
     if (!/^(0|[1-9]\d*)$/.test(arg)) {
       throw new Error(`field ${name} has an invalid index argument "${arg}": digits only, no leading zero`);
     }
-    return { text, fieldId, field, argPresent: true, argIndex: Number(arg), argKey: undefined };
+    const exact = BigInt(arg);
+    if (exact > 0xffff_ffff_ffff_ffffn) {
+      throw new Error(`field ${name} has an index argument "${arg}" above the uint64 range`);
+    }
+    return {
+      text,
+      fieldId,
+      field,
+      argPresent: true,
+      argIndex: Number(exact),
+      argIndexExact: exact,
+      argKey: undefined,
+    };
   }
   if (arg === '') throw new Error(`field ${name} has an empty key argument`);
-  return { text, fieldId, field, argPresent: true, argIndex: 0, argKey: arg };
+  return { text, fieldId, field, argPresent: true, argIndex: 0, argIndexExact: 0n, argKey: arg };
 }

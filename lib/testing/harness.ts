@@ -3,7 +3,7 @@ import type { LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
 import { checkRequiredApiVersion } from '../sdk/api-version';
 import type { FieldSpec } from '../sdk/fields/field-definition';
-import { BufferKind, ControlF64, ControlI32 } from '../symbols/exchange-layout';
+import { BufferKind, ControlF64, ControlI32, ControlU64 } from '../symbols/exchange-layout';
 import { PluginSymbols } from '../symbols/plugin-symbols';
 import { ReturnCode } from '../symbols/return-codes';
 import { decodeOffsets, decodeResults, splitBatch, type DecodedValue, type RawEvent } from './decode';
@@ -197,6 +197,7 @@ export class PluginState {
     control[ControlI32.ArgPresent] = selector.argPresent ? 1 : 0;
     control[ControlI32.WantOffsets] = options.wantOffsets ? 1 : 0;
     new Float64Array(control.buffer)[ControlF64.ArgIndex] = selector.argIndex;
+    new BigUint64Array(control.buffer)[ControlU64.ArgIndexExact] = selector.argIndexExact;
     const rc = this.symbols.extract(selector.argKey);
     if (rc !== ReturnCode.Success) throw new PluginCallError('extract_fields', this.symbols.getLastError());
     const count = control[ControlI32.ResultCount];

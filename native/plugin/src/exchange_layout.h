@@ -31,6 +31,11 @@ enum ControlF64 : size_t {
   kEventNumber = 9,
 };
 
+// Uint64 slots of the control block (exact values).
+enum ControlU64 : size_t {
+  kArgIndexExact = 10,
+};
+
 constexpr size_t kResultSlotSize = 8;
 constexpr size_t kResultFixedBytesPerValue = 16;
 

@@ -338,11 +338,13 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
   bool any_offset = false;
   int32_t* c = control_i32();
   double* f = control_f64();
+  uint64_t* u = control_u64();
   for (uint32_t i = 0; i < n; i++) {
     ss_plugin_extract_field& field = in->fields[i];
     c[ctl::kFieldId] = static_cast<int32_t>(field.field_id);
     c[ctl::kArgPresent] = field.arg_present ? 1 : 0;
     f[ctl::kArgIndex] = field.arg_present ? static_cast<double>(field.arg_index) : 0.0;
+    u[ctl::kArgIndexExact] = field.arg_present ? field.arg_index : 0;
     c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
     v8::Local<v8::Value> key = v8::Undefined(isolate);
     if (field.arg_key != nullptr && !KeyString(isolate, field.arg_key, &key)) {

@@ -89,6 +89,7 @@ class PluginState {
   bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy);
   int32_t* control_i32() const { return reinterpret_cast<int32_t*>(control_.data); }
   double* control_f64() const { return reinterpret_cast<double*>(control_.data); }
+  uint64_t* control_u64() const { return reinterpret_cast<uint64_t*>(control_.data); }
 
   ss_plugin_owner_t* owner_;
   ss_plugin_log_fn_t log_fn_;
