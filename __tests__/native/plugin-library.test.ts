@@ -321,6 +321,16 @@ describe('JavaScript errors never take the host down', () => {
     );
   });
 
+  it('a throw in progress is logged once per capture and shown as the progress detail', () => {
+    const r = faulty('progress', ['--progress']);
+    expect(r.signal).toBeNull();
+    expect(r.stderr.match(/progress failed/g)).toHaveLength(1);
+    expect(r.stderr).toContain(
+      'progress failed (reported once for this capture): planned failure in progress',
+    );
+    expect(r.stderr).toMatch(/progress: 0\.00% progress unavailable: planned failure in progress/);
+  });
+
   it('a throw in progress, close or destroy is reported and the host ends normally', () => {
     for (const where of ['progress', 'close', 'destroy']) {
       const r = faulty(where, ['--progress']);

@@ -33,6 +33,8 @@ interface OpenInstance {
   readonly instance: NextBatch & Partial<Progresser> & { close?(): void | Promise<void> };
   readonly batch: EventBatch;
   eof: boolean;
+  /** progress() failed and was logged: logged once per open capture, not at every poll. */
+  progressFailed?: boolean;
 }
 
 type SourcePlugin = BasePlugin & {
@@ -227,16 +229,22 @@ export class PluginSymbols {
   /** `plugin_get_progress`: the detail text; the percentage (×100) is in the control block. */
   getProgress(handle: number): string {
     this.control[ControlI32.ProgressPct] = 0;
-    const instance = this.instances.get(handle)?.instance;
-    if (typeof instance?.progress !== 'function') return '';
+    const open = this.instances.get(handle);
+    const instance = open?.instance;
+    if (open === undefined || typeof instance?.progress !== 'function') return '';
     try {
       const { value, detail } = instance.progress();
       const clamped = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
       this.control[ControlI32.ProgressPct] = Math.round(clamped * 10000);
       return detail ?? `${(clamped * 100).toFixed(2)}%`;
     } catch (err) {
-      this.fail(err);
-      return '';
+      // get_progress has no error path: the host shows the detail; the log says it once per capture.
+      const message = errorMessage(err);
+      if (!open.progressFailed) {
+        open.progressFailed = true;
+        this.logSink(3, `progress failed (reported once for this capture): ${message}`);
+      }
+      return `progress unavailable: ${message}`;
     }
   }
 
