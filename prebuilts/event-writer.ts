@@ -43,3 +43,50 @@ export function writeSourceEvent(
     return new InvalidEventError(`${source}: event refused: ${errorMessage(err)}${hint}`, err);
   }
 }
+
+/** Why `checkSourceEvent` refused an event: its payload is too large, or it is not a writable event. */
+export type EventProblem =
+  | { readonly kind: 'tooLarge'; readonly size: number; readonly message: string }
+  | { readonly kind: 'invalid'; readonly message: string };
+
+/**
+ * Checks, without a batch, that an event would be written by a batch whose largest payload is
+ * `maxEventSize`: the same checks as `EventBatch.write` (payload size, timestamp), so a producer can refuse
+ * an event before it acknowledges it.
+ *
+ * @returns `undefined` when the event would be written, otherwise the problem.
+ */
+export function checkSourceEvent(event: unknown, maxEventSize: number): EventProblem | undefined {
+  if (!isSourceEvent(event)) {
+    return {
+      kind: 'invalid',
+      message: `not an event: expected {data: Uint8Array | string, timestamp?}, got ${describeValue(event)}`,
+    };
+  }
+  const { data, timestamp } = event;
+  const size = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
+  if (size > maxEventSize) {
+    return {
+      kind: 'tooLarge',
+      size,
+      message: `event of ${size} bytes exceeds the maximum event size of ${maxEventSize} bytes`,
+    };
+  }
+  if (typeof timestamp === 'number' && (!Number.isFinite(timestamp) || timestamp < 0)) {
+    return { kind: 'invalid', message: `timestamp ${timestamp} is not a non-negative number of nanoseconds` };
+  }
+  if (timestamp instanceof Date && !Number.isFinite(timestamp.getTime())) {
+    return { kind: 'invalid', message: 'timestamp is an invalid Date' };
+  }
+  if (
+    timestamp !== undefined &&
+    !['number', 'bigint'].includes(typeof timestamp) &&
+    !(timestamp instanceof Date)
+  ) {
+    return {
+      kind: 'invalid',
+      message: `timestamp must be a bigint, a number or a Date, got ${describeValue(timestamp)}`,
+    };
+  }
+  return undefined;
+}

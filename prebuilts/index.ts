@@ -7,8 +7,9 @@
  */
 export type { SourceEvent } from './source-event';
 export { DEFAULT_SOURCE_TIMEOUT_MS } from './source-options';
-export type { SourceInstanceOptions, InvalidEventPolicy } from './source-options';
-export { InvalidEventError } from './event-writer';
+export type { SourceInstanceOptions, InvalidEventPolicy, SourceLogger } from './source-options';
+export { InvalidEventError, checkSourceEvent } from './event-writer';
+export type { EventProblem } from './event-writer';
 export type { SourceInstance } from './source-instance';
 export type { SourceStats } from './source-instance';
 export { newPullInstance, PullInstance } from './pull-instance';
@@ -23,11 +24,15 @@ export { openWebhookSource, WebhookSource } from './webhook/webhook-source';
 export type { WebhookSourceOptions } from './webhook/webhook-source';
 export {
   WebhookConfigSchema,
+  WebhookConfigObject,
   WebhookAuthSchema,
+  WebhookReplaySchema,
+  refineWebhookConfig,
+  MAX_WEBHOOK_QUEUE,
   parseWebhookConfig,
   isLoopbackAddress,
 } from './webhook/webhook-config';
-export type { WebhookConfig, WebhookConfigInput, WebhookAuth } from './webhook/webhook-config';
+export type { WebhookConfig, WebhookConfigInput, WebhookAuth, WebhookReplay } from './webhook/webhook-config';
 export { bodyAsEvent } from './webhook/webhook-server';
 export type { WebhookRequest, WebhookToEvents } from './webhook/webhook-server';
 export type { WebhookCounters } from './webhook/webhook-counters';

@@ -36,6 +36,11 @@ export interface PushStats extends SourceStats {
   readonly bufferedEvents: number;
   /** Events dropped by the overflow policy (`'drop-newest'` / `'drop-oldest'` only). */
   readonly droppedEvents: number;
+  /**
+   * Events buffered when the instance stopped and not delivered since: later `nextBatch` calls return
+   * them before EOF; a host that stops calling loses them (and they were logged once at the stop).
+   */
+  readonly undeliveredEvents: number;
 }
 
 const pushOptionsShape = {
@@ -53,6 +58,7 @@ export class PushInstance extends SourceInstance {
   /** The buffer between the source and the host. */
   protected readonly queue: PushQueue;
   private dropped = 0;
+  private discarded = 0;
 
   /**
    * @param sourceName - how messages name the source (default `newPushInstance`).
@@ -76,16 +82,22 @@ export class PushInstance extends SourceInstance {
       classified.kind === 'queue'
         ? classified.queue
         : new PushQueue({ capacity: parsed.bufferSize ?? DEFAULT_PUSH_QUEUE_CAPACITY });
-    this.resources.add(() => {
-      this.queue.end();
-      this.queue.clear();
-    });
+    this.resources.add(() => this.release());
     if (!this.signal.aborted) this.resources.add(this.feed(classified, parsed.overflow ?? 'error'));
   }
 
   /** Counters of the events this instance handled. */
   override get stats(): PushStats {
-    return { ...super.stats, bufferedEvents: this.queue.length, droppedEvents: this.dropped };
+    return {
+      ...super.stats,
+      bufferedEvents: this.queue.length,
+      droppedEvents: this.dropped,
+      undeliveredEvents: this.signal.aborted || this.eofDelivered ? this.queue.length + this.discarded : 0,
+    };
+  }
+
+  protected override get hasUndelivered(): boolean {
+    return this.queue.length > 0 && !this.eofDelivered;
   }
 
   protected override fill(batch: EventBatch, deadline: Deadline): FillStep {
@@ -100,6 +112,27 @@ export class PushInstance extends SourceInstance {
 
   protected override wakeUp(): Observable<unknown> {
     return this.queue.changes;
+  }
+
+  /**
+   * At the stop: ends the queue (no event is accepted any more) and keeps what it holds for the drain —
+   * unless EOF was already returned, then those events can never be delivered. Logs once what is left.
+   */
+  private release(): void {
+    this.queue.end();
+    const left = this.queue.length;
+    if (left === 0) return;
+    if (this.eofDelivered) {
+      this.discarded += this.queue.clear();
+      this.warn(
+        `${this.sourceName}: ${left} buffered events were discarded: the source ended before delivering them`,
+      );
+    } else {
+      this.warn(
+        `${this.sourceName}: stopped with ${left} events buffered but not yet delivered: next_batch returns them ` +
+          `before EOF; they are lost if the host stops calling it`,
+      );
+    }
   }
 
   /** Starts moving the source's events into the queue; returns what stops it. */
@@ -130,8 +163,10 @@ export class PushInstance extends SourceInstance {
  *   policy is chosen (then drops are counted in `stats.droppedEvents`);
  * - an oversized event fails one call with a clear message and the source goes on (`invalidEvents`);
  * - the timeout counts from the start of each call (no stale ticks after a long pause of the host);
- * - closing the instance, or aborting `signal`, settles a pending call with EOF, unsubscribes the source
- *   and releases every timer.
+ * - closing the instance, or aborting `signal`, unsubscribes the source and releases every timer; the
+ *   events already buffered stay deliverable (the drain: later calls return them, then EOF), and a call
+ *   pending with nothing buffered settles with EOF. Events still buffered at the stop are logged once and
+ *   counted in `stats.undeliveredEvents` (a host that stops calling `next_batch` loses them).
  *
  * @example
  * open() {

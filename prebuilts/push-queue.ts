@@ -4,6 +4,9 @@ import type { SourceEvent } from './source-event';
 /** What `PushQueue.offer` did: `queued`, refused because the queue is `full`, or because it has `ended`. */
 export type OfferResult = 'queued' | 'full' | 'ended';
 
+/** Taken slots at the front of the array before it is compacted (amortized O(1) per event). */
+const COMPACT_AFTER = 1024;
+
 /** Default capacity of a push queue, in events. */
 export const DEFAULT_PUSH_QUEUE_CAPACITY = 1024;
 
@@ -20,14 +23,16 @@ export const DEFAULT_PUSH_QUEUE_CAPACITY = 1024;
 export class PushQueue {
   /** Most events the queue holds. */
   readonly capacity: number;
-  private readonly ring: (SourceEvent | undefined)[];
+  /** The events, oldest at `head`; slots before `head` are already taken (compacted as the queue drains). */
+  private items: (SourceEvent | undefined)[] = [];
   private head = 0;
-  private count = 0;
   private ending: { readonly error?: unknown } | undefined;
   private readonly added = new Subject<void>();
   private readonly taken = new Subject<void>();
 
   /**
+   * Memory is proportional to the events held, not to the capacity: nothing is preallocated.
+   *
    * @param options.capacity - most events held (default 1024).
    * @throws RangeError when the capacity is not a positive integer.
    */
@@ -37,7 +42,10 @@ export class PushQueue {
       throw new RangeError(`PushQueue: capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
-    this.ring = new Array<SourceEvent | undefined>(capacity);
+  }
+
+  private get count(): number {
+    return this.items.length - this.head;
   }
 
   /** Events waiting. */
@@ -101,11 +109,18 @@ export class PushQueue {
   /** Takes the oldest event out, or `undefined` when the queue is empty. */
   take(): SourceEvent | undefined {
     if (this.count === 0) return undefined;
-    const event = this.ring[this.head];
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.capacity;
-    this.count--;
-    if (this.count === this.capacity - 1) this.taken.next();
+    const wasFull = this.count >= this.capacity;
+    const event = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    if (wasFull) this.taken.next();
     return event;
   }
 
@@ -129,14 +144,12 @@ export class PushQueue {
   /** Empties the queue; returns how many events it held. */
   clear(): number {
     const dropped = this.count;
-    this.ring.fill(undefined);
+    this.items = [];
     this.head = 0;
-    this.count = 0;
     return dropped;
   }
 
   private push(event: SourceEvent): void {
-    this.ring[(this.head + this.count) % this.capacity] = event;
-    this.count++;
+    this.items.push(event);
   }
 }

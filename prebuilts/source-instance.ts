@@ -12,6 +12,9 @@ export interface SourceStats {
   readonly skippedEvents: number;
 }
 
+/** Skipped events logged one by one; later ones are only counted. */
+const MAX_SKIP_WARNINGS = 10;
+
 /** A `fill` result meaning "nothing to return yet: wait for the source". */
 export const WAIT: unique symbol = Symbol('wait');
 
@@ -42,6 +45,7 @@ export abstract class SourceInstance extends BaseInstance {
   private closing: Promise<void> | undefined;
   private delivered = 0;
   private skipped = 0;
+  private skipsLogged = 0;
 
   protected constructor(
     /** The prebuilt's name, used in messages (`newPullInstance`). */
@@ -87,7 +91,7 @@ export abstract class SourceInstance extends BaseInstance {
     if (this.busy) {
       throw new Error(`${this.sourceName}: nextBatch was called while the previous call is still pending`);
     }
-    if (this.signal.aborted) return this.reportEof();
+    if (this.signal.aborted && !this.hasUndelivered) return this.reportEof();
     const deadline = new Deadline(this.options.scheduler, this.options.timeout);
     this.busy = true;
     let step: FillStep;
@@ -124,6 +128,20 @@ export abstract class SourceInstance extends BaseInstance {
   /** Emits when the source may have something new for a waiting call. */
   protected abstract wakeUp(): Observable<unknown>;
 
+  /**
+   * Whether the source still holds events it produced (acknowledged) but has not delivered: after a stop,
+   * `nextBatch` goes on returning them before EOF. None by default.
+   */
+  protected get hasUndelivered(): boolean {
+    return false;
+  }
+
+  /** Writes a warning to the `logger` option (default `console.warn`). */
+  protected warn(message: string): void {
+    if (this.options.logger) this.options.logger.warn(message);
+    else console.warn(message);
+  }
+
   /** Marks the source as ended: EOF once what it has already produced is written. */
   protected endWithEof(): void {
     this.ending ??= { eof: true };
@@ -135,6 +153,11 @@ export abstract class SourceInstance extends BaseInstance {
       eof: false,
       error: error ?? new Error(`${this.sourceName}: the source failed without an error`),
     };
+  }
+
+  /** Whether EOF was returned (sticky): no later call delivers anything. */
+  protected get eofDelivered(): boolean {
+    return this.eofReported;
   }
 
   /** Whether the source has ended (its last events may still be pending). */
@@ -175,6 +198,14 @@ export abstract class SourceInstance extends BaseInstance {
     }
     if (this.options.invalidEvents === 'skip') {
       this.skipped++;
+      if (this.skipsLogged < MAX_SKIP_WARNINGS) {
+        this.skipsLogged++;
+        const more =
+          this.skipsLogged === MAX_SKIP_WARNINGS
+            ? ` (further skips are only counted in stats.skippedEvents)`
+            : '';
+        this.warn(`${refused.message}: skipped, ${this.skipped} so far${more}`);
+      }
       return;
     }
     if (this.options.invalidEvents === 'end') {
@@ -219,7 +250,13 @@ export abstract class SourceInstance extends BaseInstance {
         if (step === WAIT) listen();
         else settle(() => step as BatchOutcome);
       };
-      waiting.add(this.stopped$.subscribe(() => settle(() => this.reportEof())));
+      waiting.add(
+        this.stopped$.subscribe(() =>
+          settle(() =>
+            this.hasUndelivered ? (this.fill(batch, deadline) as BatchOutcome) : this.reportEof(),
+          ),
+        ),
+      );
       waiting.add(deadline.expiry().subscribe(() => settle(() => TIMEOUT)));
       listen();
     });

@@ -17,6 +17,12 @@ export const DEFAULT_SOURCE_TIMEOUT_MS = 30;
  */
 export type InvalidEventPolicy = 'fail' | 'skip' | 'end';
 
+/** Where a prebuilt source writes its warnings (a plugin's `this.logger` fits). */
+export interface SourceLogger {
+  /** Writes one warning. */
+  warn(message: string): void;
+}
+
 /** Options shared by `newPullInstance` and `newPushInstance` (the Go SDK's instance options). */
 export interface SourceInstanceOptions {
   /** Longest a `nextBatch` call waits to fill its batch, in milliseconds (default 30). */
@@ -33,6 +39,11 @@ export interface SourceInstanceOptions {
   readonly progress?: () => Progress;
   /** What happens to an event the batch refuses (default `'fail'`). */
   readonly invalidEvents?: InvalidEventPolicy;
+  /**
+   * Where warnings go (events skipped by `invalidEvents: 'skip'`, events still queued at close); default
+   * `console.warn`. Pass the plugin's `this.logger` to route them to the host's log.
+   */
+  readonly logger?: SourceLogger;
   /** The scheduler timeouts run on (default RxJS `asyncScheduler`); tests pass a `TestScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
@@ -48,6 +59,12 @@ export const sourceOptionsShape = {
   onClose: z.custom<() => void | Promise<void>>(isFunction, 'must be a function').optional(),
   progress: z.custom<() => Progress>(isFunction, 'must be a function').optional(),
   invalidEvents: z.enum(['fail', 'skip', 'end']).default('fail'),
+  logger: z
+    .custom<SourceLogger>(
+      (value) => isFunction((value as SourceLogger | null)?.warn),
+      'must have a warn method',
+    )
+    .optional(),
   scheduler: z
     .custom<SchedulerLike>(
       (value) =>

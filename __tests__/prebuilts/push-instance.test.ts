@@ -163,6 +163,7 @@ describe('newPushInstance: bounded buffer and overflow policies', () => {
       skippedEvents: 0,
       bufferedEvents: 0,
       droppedEvents: 2,
+      undeliveredEvents: 0,
     });
     expect(subject.observed).toBe(true);
   });

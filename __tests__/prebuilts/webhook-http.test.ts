@@ -23,13 +23,16 @@ const TOKEN = 'a-shared-token-0123456789';
 const SECRET = 'an-hmac-secret-0123456789';
 
 const open: WebhookSource[] = [];
+const warnings: string[] = [];
+const logger = { warn: (message: string) => void warnings.push(message) };
 async function start(config: WebhookConfigInput = {}, options: WebhookSourceOptions = {}) {
-  const source = await openWebhookSource({ port: 0, ...config }, options);
+  const source = await openWebhookSource({ port: 0, ...config }, { logger, ...options });
   open.push(source);
   return source;
 }
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
+  warnings.splice(0);
 });
 
 describe('webhook source: accepted requests', () => {
@@ -192,6 +195,8 @@ describe('webhook source: refusals', () => {
       accepted: 3,
       rejected: 1,
       queued: 3,
+      duplicates: 0,
+      refusedConnections: 0,
       rejections: expect.objectContaining({ queueFull: 1 }),
     });
   });
@@ -369,7 +374,7 @@ describe('webhook source: TLS, lifecycle and configuration', () => {
     [{ contentTypes: [] }, 'webhook: invalid config: contentTypes: Array must contain at least 1 element(s)'],
     [
       { listenAddress: '0.0.0.0' },
-      'webhook: invalid config: auth "none" on listenAddress 0.0.0.0 lets anyone who can reach it inject events; configure auth (token or hmac), listen on 127.0.0.1, or set allowUnauthenticated: true',
+      'webhook: invalid config: auth: "none" on listenAddress 0.0.0.0 lets anyone who can reach it inject events; configure auth (token or hmac), listen on 127.0.0.1, or set allowUnauthenticated: true',
     ],
   ])('refuses config %j', async (config, message) => {
     await expect(openWebhookSource(config as WebhookConfigInput)).rejects.toThrow(message);

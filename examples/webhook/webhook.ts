@@ -13,18 +13,28 @@ import {
   type EventReader,
   type PluginInfo,
 } from 'falco-plugin-sdk';
-import { openWebhookSource, WebhookConfigSchema, type WebhookSource } from 'falco-plugin-sdk/prebuilts';
+import {
+  openWebhookSource,
+  refineWebhookConfig,
+  WebhookConfigObject,
+  type WebhookSource,
+} from 'falco-plugin-sdk/prebuilts';
 import { parsePointer, resolvePointer } from './json-pointer';
 
-/** Init config: the webhook's settings (listen address, port, path, auth, TLS, limits) and the batch timeout. */
-export const WebhookPluginConfig = WebhookConfigSchema.extend({
-  batchTimeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(30)
-    .describe('Longest a batch waits for more events, in milliseconds'),
-});
+/**
+ * Init config: the webhook's settings (listen address, port, path, auth, TLS, limits, timeouts) and the
+ * batch timeout; `refineWebhookConfig` adds the checks spanning several keys, so `init` refuses them.
+ */
+export const WebhookPluginConfig = refineWebhookConfig(
+  WebhookConfigObject.extend({
+    batchTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30)
+      .describe('Longest a batch waits for more events, in milliseconds'),
+  }),
+);
 
 type Config = z.output<typeof WebhookPluginConfig>;
 
@@ -67,6 +77,7 @@ export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
     const { batchTimeoutMs, ...webhook } = this.config;
     const source: WebhookSource = await openWebhookSource(webhook, {
       timeout: batchTimeoutMs,
+      logger: this.logger,
       onClose: () => {
         const { received, accepted, rejected, queued } = source.counters;
         this.logger.info(

@@ -9,6 +9,7 @@ export type WebhookRejectionReason =
   | 'badRequest'
   | 'queueFull'
   | 'unavailable'
+  | 'overloaded'
   | 'aborted'
   | 'internalError';
 
@@ -23,6 +24,7 @@ export const WEBHOOK_REJECTION_REASONS: readonly WebhookRejectionReason[] = [
   'badRequest',
   'queueFull',
   'unavailable',
+  'overloaded',
   'aborted',
   'internalError',
 ];

@@ -71,11 +71,82 @@ export const WebhookAuthSchema = z
     return { type: 'none' };
   });
 
+/** Largest `maxQueue`: the queue grows with use, but a bound keeps a typo from allowing gigabytes. */
+export const MAX_WEBHOOK_QUEUE = 1_000_000;
+
+const milliseconds = (min: number, max: number, fallback: number, what: string) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .default(fallback)
+    .describe(`${what}, in milliseconds (${min} to ${max})`);
+
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be an HTTP header name')
+  .transform((name) => name.toLowerCase());
+
 /**
- * The configuration of a webhook source, as a zod object a plugin can use as (part of) its init config
- * (`WebhookConfigSchema.extend({...})`).
+ * Optional replay protection, for senders that support it:
+ *
+ * - `timestampHeader`: the header carrying the send time in Unix seconds. The HMAC then covers
+ *   `<timestamp>.<body>` (as Stripe and Slack do), and a request whose timestamp is more than
+ *   `toleranceSeconds` away from the webhook's clock is refused (403) before its body is read. HMAC only.
+ * - `deliveryIdHeader`: the header carrying a unique id per delivery (`x-github-delivery`, ...). A delivery
+ *   id already queued in the last `deliveryIdTtlSeconds` is answered 200 `{"queued":0,"duplicate":true}`
+ *   without queuing its events again, so a sender retrying after a lost answer stops retrying. At most
+ *   `maxDeliveryIds` ids are remembered (the oldest are forgotten first). The id is checked after
+ *   authentication; pair it with `timestampHeader` so an id cannot be changed on a captured request for
+ *   longer than the tolerance.
  */
-export const WebhookConfigSchema = z.object({
+export const WebhookReplaySchema = z
+  .object({
+    timestampHeader: headerName
+      .optional()
+      .describe('Header with the send time in Unix seconds, covered by the HMAC as "<timestamp>.<body>"'),
+    toleranceSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(300)
+      .describe('Largest difference between the timestamp and the clock, in seconds (1 to 3600)'),
+    deliveryIdHeader: headerName
+      .optional()
+      .describe('Header with a unique id per delivery, for deduplication'),
+    deliveryIdTtlSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(3600)
+      .describe('How long a delivery id is remembered, in seconds (1 to 86400)'),
+    maxDeliveryIds: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(100_000)
+      .describe('Most delivery ids remembered (1 to 1000000)'),
+  })
+  .strict();
+
+/** Replay protection as resolved from the config. */
+export type WebhookReplay = z.output<typeof WebhookReplaySchema>;
+
+/**
+ * The keys of a webhook configuration, as a zod object a plugin extends with its own keys. Give the
+ * result to `refineWebhookConfig` (which adds the checks spanning several keys) before using it as an init
+ * schema; `WebhookConfigSchema` is this object, refined.
+ *
+ * @example
+ * override readonly initSchema = refineWebhookConfig(
+ *   WebhookConfigObject.extend({ batchTimeoutMs: z.number().int().positive().default(30) }),
+ * );
+ */
+export const WebhookConfigObject = z.object({
   listenAddress: z
     .string()
     .min(1)
@@ -103,20 +174,80 @@ export const WebhookConfigSchema = z.object({
     .number()
     .int()
     .positive()
+    .max(64 * 1024 * 1024)
     .default(DEFAULT_MAX_EVENT_SIZE)
-    .describe('Largest request body (one event) in bytes; larger requests get 413'),
+    .describe('Largest request body in bytes (at most 64 MiB); larger requests get 413'),
   maxQueue: z
     .number()
     .int()
     .positive()
+    .max(MAX_WEBHOOK_QUEUE)
     .default(DEFAULT_PUSH_QUEUE_CAPACITY)
-    .describe('Most events waiting for the host; when full, requests get 429'),
+    .describe('Most events waiting for the host (at most 1000000); when full, requests get 429'),
   contentTypes: z
     .array(z.string().min(1))
     .min(1)
     .default(['application/json'])
     .describe('Accepted media types; JSON ones (application/json, */*+json) must hold valid JSON'),
+  maxConnections: z
+    .number()
+    .int()
+    .min(1)
+    .max(65_536)
+    .default(256)
+    .describe('Most open connections (1 to 65536); beyond it new connections get 503 and are closed'),
+  maxPendingBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024)
+    .describe(
+      'HMAC: most bytes of request bodies held before their signature is checked, all requests together; beyond it 503',
+    ),
+  headersTimeout: milliseconds(100, 300_000, 10_000, 'Longest wait for the request headers'),
+  requestTimeout: milliseconds(100, 600_000, 30_000, 'Longest wait for a whole request, headers and body'),
+  keepAliveTimeout: milliseconds(100, 300_000, 5_000, 'How long an idle keep-alive connection stays open'),
+  replay: WebhookReplaySchema.optional().describe('Replay protection: signed timestamps, delivery ids'),
 });
+
+type WebhookConfigShape = typeof WebhookConfigObject.shape;
+
+/**
+ * Adds the checks spanning several keys to a webhook config object (or an extension of it), so `init`
+ * refuses a bad combination naming the key: auth `none` on a non-loopback address without
+ * `allowUnauthenticated`; `headersTimeout` above `requestTimeout`; replay options that need HMAC.
+ */
+export function refineWebhookConfig<S extends WebhookConfigShape>(schema: z.ZodObject<S>) {
+  return schema.superRefine((value, context) => {
+    const config = value as unknown as z.output<typeof WebhookConfigObject>;
+    const problem = (path: (string | number)[], message: string) =>
+      context.addIssue({ code: z.ZodIssueCode.custom, path, message });
+    if (
+      config.auth.type === 'none' &&
+      !config.allowUnauthenticated &&
+      !isLoopbackAddress(config.listenAddress)
+    ) {
+      problem(
+        ['auth'],
+        `"none" on listenAddress ${config.listenAddress} lets anyone who can reach it inject events; ` +
+          `configure auth (token or hmac), listen on 127.0.0.1, or set allowUnauthenticated: true`,
+      );
+    }
+    if (config.headersTimeout > config.requestTimeout) {
+      problem(['headersTimeout'], `must not exceed requestTimeout (${config.requestTimeout})`);
+    }
+    if (config.replay?.timestampHeader !== undefined && config.auth.type !== 'hmac') {
+      problem(['replay', 'timestampHeader'], 'needs auth type "hmac": the timestamp must be signed');
+    }
+  });
+}
+
+/**
+ * The configuration of a webhook source, as a zod schema a plugin can use as its init config. To add keys,
+ * extend `WebhookConfigObject` and refine it with `refineWebhookConfig`.
+ */
+export const WebhookConfigSchema = refineWebhookConfig(WebhookConfigObject);
 
 /** A webhook configuration as written (defaults optional). */
 export type WebhookConfigInput = z.input<typeof WebhookConfigSchema>;
@@ -131,7 +262,7 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 /**
- * Parses and checks a webhook configuration: the schema, then the rules that span several keys.
+ * Parses and checks a webhook configuration (`WebhookConfigSchema`, with the rules spanning several keys).
  *
  * @throws Error naming each bad key and its problem.
  */
@@ -140,16 +271,5 @@ export function parseWebhookConfig(input: unknown): WebhookConfig {
   if (!parsed.success) {
     throw new Error(`webhook: invalid config: ${describeZodError(parsed.error)}`);
   }
-  const config = parsed.data;
-  if (
-    config.auth.type === 'none' &&
-    !config.allowUnauthenticated &&
-    !isLoopbackAddress(config.listenAddress)
-  ) {
-    throw new Error(
-      `webhook: invalid config: auth "none" on listenAddress ${config.listenAddress} lets anyone who can reach it ` +
-        `inject events; configure auth (token or hmac), listen on 127.0.0.1, or set allowUnauthenticated: true`,
-    );
-  }
-  return config;
+  return parsed.data;
 }

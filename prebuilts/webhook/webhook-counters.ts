@@ -10,6 +10,10 @@ export interface WebhookCounters {
   readonly rejected: number;
   /** Events queued for the host (a request may carry several with `toEvents`). */
   readonly queued: number;
+  /** Requests answered 200 without queuing, as repeats of a delivery id already queued (counted in accepted). */
+  readonly duplicates: number;
+  /** Connections beyond `maxConnections`, answered 503 (HTTP) or closed at once (HTTPS). */
+  readonly refusedConnections: number;
   /** Refused requests by reason. */
   readonly rejections: Readonly<Record<WebhookRejectionReason, number>>;
 }
@@ -19,6 +23,8 @@ export class WebhookCounterSet {
   received = 0;
   accepted = 0;
   queued = 0;
+  duplicates = 0;
+  refusedConnections = 0;
   private readonly byReason = new Map<WebhookRejectionReason, number>();
 
   /** Counts a refused request. */
@@ -32,6 +38,14 @@ export class WebhookCounterSet {
       WEBHOOK_REJECTION_REASONS.map((r) => [r, this.byReason.get(r) ?? 0]),
     ) as Record<WebhookRejectionReason, number>;
     const rejected = Object.values(rejections).reduce((sum, n) => sum + n, 0);
-    return { received: this.received, accepted: this.accepted, rejected, queued: this.queued, rejections };
+    return {
+      received: this.received,
+      accepted: this.accepted,
+      rejected,
+      queued: this.queued,
+      duplicates: this.duplicates,
+      refusedConnections: this.refusedConnections,
+      rejections,
+    };
   }
 }

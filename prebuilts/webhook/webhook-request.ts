@@ -37,19 +37,63 @@ function tooLarge(size: string, limit: number): HttpRejection {
   );
 }
 
+/** Bounds the bytes held by bodies read together (the not-yet-authenticated ones, in HMAC mode). */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Takes `bytes` from the budget, unless that would pass the limit. */
+  reserve(bytes: number): boolean {
+    if (this.used + bytes > this.limit) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  /** Gives `bytes` back. */
+  release(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
+
+function overBudget(budget: ByteBudget): HttpRejection {
+  return new HttpRejection(
+    503,
+    'overloaded',
+    `too many request bodies are being read (${budget.limit} bytes pending); retry later`,
+    { 'retry-after': '1' },
+  );
+}
+
+/**
+ * Checks the declared Content-Length against the limit, before anything is read.
+ *
+ * @throws HttpRejection 413 when it is larger.
+ */
+export function checkDeclaredLength(request: IncomingMessage, limit: number): void {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(`${declared} bytes`, limit);
+}
+
 /**
  * Reads the whole body, refusing it as soon as it passes `limit` bytes (at once when Content-Length says so).
+ * With a budget, the bytes held count against it while the body is read (the declared length at once).
  *
- * @throws HttpRejection 413 when too large; 400 (`aborted`) when the client went away mid-body.
+ * @throws HttpRejection 413 when too large; 503 (`overloaded`) beyond the budget; 400 (`aborted`) when the
+ *   client went away mid-body.
  */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limit: number, budget?: ByteBudget): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit)
     return Promise.reject(tooLarge(`${declared} bytes`, limit));
+  let held = Number.isFinite(declared) ? declared : 0;
+  if (budget && !budget.reserve(held)) return Promise.reject(overBudget(budget));
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = () => {
+      budget?.release(held);
+      held = 0;
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onError);
@@ -57,6 +101,15 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
+      if (budget && size > held) {
+        if (!budget.reserve(size - held)) {
+          cleanup();
+          request.pause();
+          reject(overBudget(budget));
+          return;
+        }
+        held = size;
+      }
       if (size > limit) {
         cleanup();
         request.pause();
@@ -79,6 +132,17 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('error', onError);
     request.on('aborted', onAborted);
   });
+}
+
+/**
+ * Reads and discards a body of up to `limit` bytes, so an early answer closes the connection cleanly (no
+ * unread bytes left to reset it). Resolves when the body ended, passed the limit, or failed.
+ */
+export function discardBody(request: IncomingMessage, limit: number): Promise<void> {
+  return readBody(request, limit).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /**

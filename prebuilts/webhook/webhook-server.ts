@@ -7,15 +7,23 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { errorMessage } from '../../lib/sdk/errors';
+import { checkSourceEvent } from '../event-writer';
 import type { PushQueue } from '../push-queue';
 import { describeValue, isSourceEvent, type SourceEvent } from '../source-event';
 import { HttpRejection } from './http-rejection';
-import { checkCredentials, checkSignature } from './webhook-auth';
+import { checkCredentials, checkSignature, DeliveryIdCache, type Credentials } from './webhook-auth';
 import type { WebhookConfig } from './webhook-config';
 import type { WebhookCounterSet } from './webhook-counters';
-import { checkBody, checkMediaType, readBody } from './webhook-request';
+import {
+  ByteBudget,
+  checkBody,
+  checkDeclaredLength,
+  checkMediaType,
+  discardBody,
+  readBody,
+} from './webhook-request';
 
 /** What a webhook knows about an accepted request, for `toEvents`. */
 export interface WebhookRequest {
@@ -34,7 +42,9 @@ export interface WebhookRequest {
 /**
  * Turns an accepted body into the events to queue (all or none are queued; an empty array queues none and
  * still answers 200). The default makes one event whose payload is the body and whose timestamp is
- * `receivedAt`. Throwing answers 400 with the message.
+ * `receivedAt`. Throwing answers 400 with the message. Every event is checked as the batch will check it
+ * before anything is queued: one larger than the instance's `maxEventSize` answers 413, one with a bad
+ * timestamp 400, so a 200 always means the events will be delivered.
  */
 export type WebhookToEvents = (body: Buffer, request: WebhookRequest) => SourceEvent | readonly SourceEvent[];
 
@@ -50,6 +60,17 @@ function readPem(file: string, key: string): Buffer {
   } catch (err) {
     throw new Error(`webhook: cannot read tls.${key} ${file}: ${(err as Error).message}`);
   }
+}
+
+/** How long a connection beyond `maxConnections` has to send its request (and get its 503). */
+const OVERFLOW_GRACE_MS = 1000;
+/** How long, once closing, an idle keep-alive connection may still send a request (and get its 503). */
+const DRAIN_IDLE_GRACE_MS = 1000;
+
+/** The limits the server enforces besides its config. */
+export interface WebhookServerLimits {
+  /** Largest event payload the instance's batches take. */
+  readonly maxEventSize: number;
 }
 
 function send(
@@ -71,13 +92,21 @@ function send(
 }
 
 /**
- * The HTTP(S) server of a webhook source: each request is authenticated, checked and its events queued
- * before the 2xx answer; every refusal has its status, message and counter.
+ * The HTTP(S) server of a webhook source: each request is authenticated first, then checked and its events
+ * queued before the 2xx answer; every refusal has its status, message and counter. Closing drains: no new
+ * request is taken (503), requests in flight get their real answer, then the connections are closed.
  */
 export class WebhookServer {
   private readonly server: Server;
   private closing: Promise<void> | undefined;
   private boundPort = 0;
+  private draining = false;
+  private connections = 0;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly overflow = new WeakSet<Socket>();
+  private readonly pendingBodies: ByteBudget;
+  private readonly deliveries: DeliveryIdCache | undefined;
 
   /** @throws Error when the TLS files cannot be read. */
   constructor(
@@ -85,15 +114,33 @@ export class WebhookServer {
     private readonly queue: PushQueue,
     private readonly counters: WebhookCounterSet,
     private readonly toEvents: WebhookToEvents,
+    private readonly limits: WebhookServerLimits = { maxEventSize: config.maxBodyBytes },
   ) {
     const handler = (request: IncomingMessage, response: ServerResponse) =>
       void this.handle(request, response);
+    const options = {
+      headersTimeout: config.headersTimeout,
+      requestTimeout: config.requestTimeout,
+      keepAliveTimeout: config.keepAliveTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeout / 4))),
+    };
     this.server = config.tls
       ? createHttpsServer(
-          { cert: readPem(config.tls.certFile, 'certFile'), key: readPem(config.tls.keyFile, 'keyFile') },
+          {
+            ...options,
+            cert: readPem(config.tls.certFile, 'certFile'),
+            key: readPem(config.tls.keyFile, 'keyFile'),
+          },
           handler,
         )
-      : createHttpServer(handler);
+      : createHttpServer(options, handler);
+    this.server.on('connection', (socket: Socket) => this.onConnection(socket));
+    this.pendingBodies = new ByteBudget(config.maxPendingBytes);
+    const replay = config.replay;
+    this.deliveries =
+      replay?.deliveryIdHeader === undefined
+        ? undefined
+        : new DeliveryIdCache(replay.deliveryIdTtlSeconds * 1000, replay.maxDeliveryIds);
   }
 
   /** The port listened on (the chosen one when configured with 0). */
@@ -107,6 +154,11 @@ export class WebhookServer {
       ? `[${this.config.listenAddress}]`
       : this.config.listenAddress;
     return `${this.config.tls ? 'https' : 'http'}://${host}:${this.boundPort}${this.config.path}`;
+  }
+
+  /** Open connections, those beyond `maxConnections` included until they are closed. */
+  get openConnections(): number {
+    return this.connections;
   }
 
   /**
@@ -132,45 +184,124 @@ export class WebhookServer {
     });
   }
 
-  /** Stops accepting, ends every connection and frees the port. Idempotent. */
+  /**
+   * Stops taking requests and frees the port, draining: the listening socket closes at once; a request on
+   * an open connection gets 503 (and the connection closes); requests in flight get their real answer;
+   * idle keep-alive connections close after a grace of a second (so a sender about to reuse one gets its
+   * 503 rather than a reset); whatever is still open after `requestTimeout` is closed. Idempotent.
+   */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (!this.server.listening) {
-        resolve();
-        return;
-      }
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    this.closing ??= this.drain();
     return this.closing;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const timers: NodeJS.Timeout[] = [];
+    const later = (ms: number, action: () => void) => {
+      const timer = setTimeout(action, ms);
+      timer.unref();
+      timers.push(timer);
+    };
+    later(Math.min(DRAIN_IDLE_GRACE_MS, this.config.keepAliveTimeout), () => {
+      if (this.inFlight === 0) this.server.closeIdleConnections();
+      else this.idleWaiters.push(() => this.server.closeIdleConnections());
+    });
+    later(this.config.requestTimeout, () => this.server.closeAllConnections());
+    await closed;
+    for (const timer of timers) clearTimeout(timer);
+  }
+
+  private onConnection(socket: Socket): void {
+    this.connections++;
+    socket.once('close', () => this.connections--);
+    if (this.connections <= this.config.maxConnections) return;
+    this.counters.refusedConnections++;
+    if (this.config.tls) {
+      socket.destroy();
+      return;
+    }
+    this.overflow.add(socket);
+    const timer = setTimeout(() => socket.destroy(), OVERFLOW_GRACE_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.counters.received++;
+    this.inFlight++;
     let bodyRead = false;
     try {
-      const events = await this.admit(request, () => {
+      if (this.overflow.has(request.socket)) {
+        throw new HttpRejection(
+          503,
+          'overloaded',
+          `too many connections (${this.config.maxConnections}); retry later`,
+          { 'retry-after': '1' },
+        );
+      }
+      if (this.draining) {
+        await discardBody(request, this.config.maxBodyBytes);
+        bodyRead = true;
+        throw this.refusal('ended');
+      }
+      const admitted = await this.admit(request, () => {
         bodyRead = true;
       });
+      const { events, deliveryId } = admitted;
+      const now = Date.now();
+      if (deliveryId !== undefined && this.deliveries?.has(deliveryId, now)) {
+        this.counters.accepted++;
+        this.counters.duplicates++;
+        send(response, 200, { queued: 0, duplicate: true }, {}, this.draining);
+        return;
+      }
       const result = this.queue.offerAll(events);
       if (result !== 'queued') throw this.refusal(result);
+      if (deliveryId !== undefined) this.deliveries?.add(deliveryId, now);
       this.counters.accepted++;
       this.counters.queued += events.length;
-      send(response, 200, { queued: events.length }, {}, false);
+      send(response, 200, { queued: events.length }, {}, this.draining);
     } catch (err) {
       const rejection =
         err instanceof HttpRejection
           ? err
           : new HttpRejection(500, 'internalError', `internal error: ${errorMessage(err)}`);
       this.counters.reject(rejection.reason);
-      send(response, rejection.status, { error: rejection.message }, rejection.headers, !bodyRead);
+      send(
+        response,
+        rejection.status,
+        { error: rejection.message },
+        rejection.headers,
+        !bodyRead || this.draining,
+      );
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
     }
   }
 
-  /** Checks a request in order (path, method, state, credentials, media type, room, size, signature, body). */
-  private async admit(request: IncomingMessage, onBodyRead: () => void): Promise<readonly SourceEvent[]> {
+  /**
+   * Checks a request, authentication first (so an unauthenticated sender learns nothing of the path):
+   * credentials; for HMAC the declared length, the body and its signature; then path, method, state,
+   * media type, room, body (read now unless HMAC), and the events `toEvents` makes.
+   */
+  private async admit(
+    request: IncomingMessage,
+    onBodyRead: () => void,
+  ): Promise<{ readonly events: readonly SourceEvent[]; readonly deliveryId?: string }> {
     const { config } = this;
     const receivedAt = BigInt(Date.now()) * 1_000_000n;
+    const credentials: Credentials = checkCredentials(config.auth, request, config.replay, Date.now());
+    let body: Buffer | undefined;
+    if (config.auth.type === 'hmac') {
+      checkDeclaredLength(request, config.maxBodyBytes);
+      body = await readBody(request, config.maxBodyBytes, this.pendingBodies);
+      onBodyRead();
+      checkSignature(config.auth, credentials, body);
+    }
     const path = (request.url ?? '/').split('?')[0];
     if (path !== config.path)
       throw new HttpRejection(404, 'notFound', `no webhook at ${path}; POST events to ${config.path}`);
@@ -179,26 +310,25 @@ export class WebhookServer {
         405,
         'methodNotAllowed',
         `method ${request.method} is not allowed; POST events to ${config.path}`,
-        {
-          allow: 'POST',
-        },
+        { allow: 'POST' },
       );
     }
     if (this.queue.ended) throw this.refusal('ended');
-    checkCredentials(config.auth, request.headers);
     const mediaType = checkMediaType(request, config.contentTypes);
     if (this.queue.full) throw this.refusal('full');
-    const body = await readBody(request, config.maxBodyBytes);
-    onBodyRead();
-    checkSignature(config.auth, request.headers, body);
+    if (body === undefined) {
+      body = await readBody(request, config.maxBodyBytes);
+      onBodyRead();
+    }
     checkBody(body, mediaType);
-    return this.eventsOf(body, {
+    const events = this.eventsOf(body, {
       path,
       headers: request.headers,
       mediaType,
       receivedAt,
       remoteAddress: request.socket.remoteAddress,
     });
+    return credentials.deliveryId === undefined ? { events } : { events, deliveryId: credentials.deliveryId };
   }
 
   private eventsOf(body: Buffer, request: WebhookRequest): readonly SourceEvent[] {
@@ -215,6 +345,15 @@ export class WebhookServer {
         `toEvents must return an event {data, timestamp?} or an array of them, got ${describeValue(events[bad])}`,
       );
     }
+    const several = events.length > 1;
+    events.forEach((event, index) => {
+      const problem = checkSourceEvent(event, this.limits.maxEventSize);
+      if (problem === undefined) return;
+      const which = several ? `event ${index + 1} of ${events.length}: ` : '';
+      throw problem.kind === 'tooLarge'
+        ? new HttpRejection(413, 'payloadTooLarge', `${which}${problem.message}; nothing was queued`)
+        : new HttpRejection(400, 'badRequest', `${which}${problem.message}; nothing was queued`);
+    });
     return events as readonly SourceEvent[];
   }
 
@@ -226,6 +365,6 @@ export class WebhookServer {
           `the event queue is full (${this.queue.capacity} events wait for the host); retry later`,
           { 'retry-after': '1' },
         )
-      : new HttpRejection(503, 'unavailable', 'the webhook source is closed');
+      : new HttpRejection(503, 'unavailable', 'the webhook source is closed', { 'retry-after': '1' });
   }
 }

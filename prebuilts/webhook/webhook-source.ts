@@ -6,7 +6,11 @@ import { parseWebhookConfig, type WebhookConfig, type WebhookConfigInput } from 
 import { WebhookCounterSet, type WebhookCounters } from './webhook-counters';
 import { bodyAsEvent, WebhookServer, type WebhookToEvents } from './webhook-server';
 
-/** Options of `openWebhookSource`: the push instance's, and how a body becomes events. */
+/**
+ * Options of `openWebhookSource`: the push instance's, and how a body becomes events. `invalidEvents`
+ * defaults to `'skip'` here (counted and logged): every event is checked before its request is answered,
+ * so a refused event is never the sender's, and a failing `next_batch` would end the host's capture.
+ */
 export interface WebhookSourceOptions extends SourceInstanceOptions {
   /** Splits or transforms a body into events (default: the body is one event stamped with its arrival). */
   readonly toEvents?: WebhookToEvents;
@@ -15,15 +19,23 @@ export interface WebhookSourceOptions extends SourceInstanceOptions {
 const webhookOptionsShape = {
   ...sourceOptionsShape,
   maxEventSize: sourceOptionsShape.maxEventSize.optional(),
+  invalidEvents: z.enum(['fail', 'skip', 'end']).default('skip'),
   toEvents: z
     .custom<WebhookToEvents>((value) => typeof value === 'function', 'must be a function')
     .optional(),
 };
 
 /**
- * A push instance fed by an HTTP(S) webhook. Each POST is authenticated and checked, its event queued, and
- * only then answered 200; a full queue answers 429, a closed source 503; nothing is dropped silently.
- * Closing the instance (or aborting its `signal`) closes the server and frees the port.
+ * A push instance fed by an HTTP(S) webhook. Each POST is authenticated and checked, its events checked
+ * against the batch limits and queued, and only then answered 200: a 200 means the events will be
+ * delivered. A full queue answers 429, a closing source 503; nothing is dropped silently.
+ *
+ * Closing the instance (or aborting its `signal`) drains it: the queue takes no more events, the port is
+ * freed, new requests on open connections get 503, requests in flight get their real answer (200 only if
+ * queued before the close, else 503), and `nextBatch` goes on returning the events already queued, then
+ * EOF (at once when nothing is queued, which also settles a pending call). Events still queued at the
+ * close are logged once with their count and counted in `stats.undeliveredEvents`: a host that stops
+ * calling `next_batch` after closing loses them.
  */
 export class WebhookSource extends PushInstance {
   /** @internal Use `openWebhookSource`. */
@@ -52,7 +64,10 @@ export class WebhookSource extends PushInstance {
     return this.counterSet.snapshot();
   }
 
-  /** Stops the source (a pending `nextBatch` returns EOF), closes the server and frees the port. */
+  /**
+   * Stops the source and drains it (see the class): resolves once the port is free and every request in
+   * flight has been answered; queued events stay deliverable by `nextBatch`, then EOF.
+   */
   override async close(): Promise<void> {
     await Promise.all([super.close(), this.server.close()]);
   }
@@ -69,7 +84,8 @@ export class WebhookSource extends PushInstance {
  * }
  *
  * @param config - a `WebhookConfigSchema` value (parsed or not; it is validated here).
- * @param options - the push instance's options; `maxEventSize` defaults to the config's `maxBodyBytes`.
+ * @param options - the push instance's options; `maxEventSize` defaults to the config's `maxBodyBytes`,
+ *   `invalidEvents` to `'skip'`.
  * @throws Error for a bad config or options, unreadable TLS files, or an address it cannot listen on.
  */
 export async function openWebhookSource(
@@ -78,22 +94,23 @@ export async function openWebhookSource(
 ): Promise<WebhookSource> {
   const checked = parseWebhookConfig(config);
   const { toEvents, ...instanceOptions } = parseOptions('openWebhookSource', webhookOptionsShape, options);
-  const { maxEventSize } = instanceOptions;
-  if (toEvents === undefined && maxEventSize !== undefined && maxEventSize < checked.maxBodyBytes) {
+  const given = instanceOptions.maxEventSize;
+  if (toEvents === undefined && given !== undefined && given < checked.maxBodyBytes) {
     throw new TypeError(
-      `openWebhookSource: maxEventSize (${maxEventSize}) is smaller than maxBodyBytes (${checked.maxBodyBytes}): ` +
+      `openWebhookSource: maxEventSize (${given}) is smaller than maxBodyBytes (${checked.maxBodyBytes}): ` +
         `a body the webhook accepts would not fit a batch; lower maxBodyBytes instead`,
     );
   }
   const queue = new PushQueue({ capacity: checked.maxQueue });
   const counters = new WebhookCounterSet();
-  const server = new WebhookServer(checked, queue, counters, toEvents ?? bodyAsEvent);
+  const maxEventSize = instanceOptions.maxEventSize ?? checked.maxBodyBytes;
+  const server = new WebhookServer(checked, queue, counters, toEvents ?? bodyAsEvent, { maxEventSize });
   await server.listen();
   let source: WebhookSource;
   try {
     source = new WebhookSource(queue, server, counters, {
       ...instanceOptions,
-      maxEventSize: instanceOptions.maxEventSize ?? checked.maxBodyBytes,
+      maxEventSize,
     });
   } catch (err) {
     await server.close();

@@ -20,6 +20,9 @@ export interface RequestOptions {
   readonly ca?: Buffer;
 }
 
+/** Without an agent given, one connection per request (`Connection: close`), so no idle socket outlives a test. */
+const oneShot = new Agent({ keepAlive: false });
+
 /** Sends one request to a loopback URL and reads the whole answer. */
 export function send(
   url: string,
@@ -36,7 +39,13 @@ export function send(
   return new Promise<HttpAnswer>((resolve, reject) => {
     const req = request(
       target,
-      { method: options.method ?? 'POST', headers, agent: options.agent, ca: options.ca, timeout: 10_000 },
+      {
+        method: options.method ?? 'POST',
+        headers,
+        agent: options.agent ?? (target.protocol === 'https:' ? undefined : oneShot),
+        ca: options.ca,
+        timeout: 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
