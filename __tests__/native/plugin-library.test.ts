@@ -2,7 +2,7 @@
  * TypeScript plugins built into shared libraries with `falco-plugin build` and loaded by the native host
  * the way libsinsp loads them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
@@ -257,6 +257,31 @@ describe('hosts that destroy plugins late', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('events 20\n');
   });
+
+  it('survives it 50 of 50 times on a loaded machine (the pump stops before Node tears down)', async () => {
+    // Two CPU burners, and the host run 5 at a time: the exit handlers then race a running pump.
+    const burners = [0, 1].map(() =>
+      spawn(process.execPath, ['-e', 'const end = Date.now() + 120000; while (Date.now() < end) {}'], {
+        stdio: 'ignore',
+      }),
+    );
+    const runOnce = () =>
+      new Promise<string>((resolve) => {
+        const child = spawn(path.join(fixturesBuildDir, 'exit_destroy_host'), [lib('dummy'), '{"jitter":0}']);
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (code, signal) => resolve(`${code ?? signal} ${out.trim()}`));
+      });
+    try {
+      const results: string[] = [];
+      for (let round = 0; round < 10; round++) {
+        results.push(...(await Promise.all([0, 1, 2, 3, 4].map(runOnce))));
+      }
+      expect(results).toEqual(Array(50).fill('0 events 20'));
+    } finally {
+      for (const b of burners) b.kill('SIGKILL');
+    }
+  }, 300_000);
 });
 
 describe('two TypeScript plugin libraries in one host process', () => {

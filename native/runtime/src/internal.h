@@ -137,8 +137,13 @@ class Pump {
   std::atomic<bool> stop_{false};
   std::atomic<bool> finished_{false};
   std::atomic<int64_t> deadline_{0};
+  std::mutex stop_mutex_;  // Stop() may be called by the environment and by the exit handler
   std::thread thread_;
 };
+
+// Stops every pump thread of this library's environments: called first thing when the process
+// exits, before Node's own exit handlers tear down what a running pump would touch.
+void StopAllPumpsForExit();
 
 // True when the loop has I/O watchers whose epoll registration is still pending (libuv only
 // applies them inside uv_run). Peeks at libuv's (unix) private field `watcher_queue`.

@@ -125,7 +125,13 @@ bool EnsureProcessRuntime(std::string* error) {
 
 namespace {
 std::atomic<bool> g_process_exiting{false};
-void MarkProcessExiting() { g_process_exiting.store(true); }
+// Registered once per environment creation, so it may run several times: only the first acts.
+void MarkProcessExiting() {
+  if (g_process_exiting.exchange(true)) return;
+  // A pump thread still running the loop while Node's exit handlers tear its state down crashes
+  // the exit (seen as a SIGSEGV in node::Environment::CheckImmediate under load).
+  StopAllPumpsForExit();
+}
 }  // namespace
 
 bool ProcessIsExiting() { return g_process_exiting.load(); }

@@ -14,15 +14,40 @@
 #include <chrono>
 #include <climits>
 #include <cstring>
+#include <mutex>
+#include <set>
 
 #include "internal.h"
 
 namespace falco_ts {
 namespace rt {
 
+namespace {
+
+// The pumps whose thread runs: the exit handler stops them all.
+std::mutex& PumpsMutex() {
+  static std::mutex* mutex = new std::mutex;  // leaked: used from exit handlers
+  return *mutex;
+}
+std::set<Pump*>& Pumps() {
+  static std::set<Pump*>* pumps = new std::set<Pump*>;  // leaked: used from exit handlers
+  return *pumps;
+}
+
+}  // namespace
+
+void StopAllPumpsForExit() {
+  std::lock_guard<std::mutex> lock(PumpsMutex());
+  for (Pump* pump : Pumps()) pump->Stop();
+}
+
 Pump::Pump(Environment* env) : env_(env), impl_(env->impl_for_internal()) {}
 
 Pump::~Pump() {
+  {
+    std::lock_guard<std::mutex> lock(PumpsMutex());
+    Pumps().erase(this);
+  }
   Stop();
   if (epoll_fd_ >= 0) close(epoll_fd_);
   if (wake_fd_ >= 0) close(wake_fd_);
@@ -55,8 +80,16 @@ bool Pump::Start(std::string* error) {
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS}) sigdelset(&block, sig);
   pthread_sigmask(SIG_BLOCK, &block, &old);
   try {
+    {
+      std::lock_guard<std::mutex> lock(PumpsMutex());
+      Pumps().insert(this);
+    }
     thread_ = std::thread([this] { Run(); });
   } catch (const std::exception& e) {
+    {
+      std::lock_guard<std::mutex> lock(PumpsMutex());
+      Pumps().erase(this);
+    }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (error) *error = std::string("falco-ts runtime: cannot start the pump thread: ") + e.what();
     return false;
@@ -66,6 +99,7 @@ bool Pump::Start(std::string* error) {
 }
 
 void Pump::Stop() {
+  std::lock_guard<std::mutex> lock(stop_mutex_);
   if (!thread_.joinable()) return;
   stop_.store(true);
   Wake();
