@@ -3,7 +3,7 @@
  * the way libsinsp loads them.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
 import { spawnSync } from 'node:child_process';
@@ -384,6 +384,38 @@ describe('JavaScript errors never take the host down', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('faulty init');
     expect(r.stderr).toContain('faulty init with throwIn=none');
+  });
+});
+
+describe('a library whose payload cannot be read', () => {
+  it('still loads, names the problem in its description and fails init with it', () => {
+    const dir = path.dirname(lib('dummy'));
+    const template = path.join(repoRoot, 'platform/linux-x64-gnu/templates/falco-ts-plugin-sourcing.so');
+    const bare = path.join(dir, 'libbare.so');
+    copyFileSync(template, bare);
+    const truncated = path.join(dir, 'libtruncated.so');
+    const built = readFileSync(lib('dummy'));
+    writeFileSync(truncated, built.subarray(0, built.length - 1000));
+    try {
+      // A sourcing-only template: it loads, its description says why, init fails with the reason.
+      const problem = 'the library has no plugin payload (a template not built by falco-plugin build)';
+      const info = runHost(['info', bare]);
+      expect(info.status).toBe(0);
+      expect(JSON.parse(info.stdout)).toMatchObject({ name: 'unreadable-falco-ts-plugin' });
+      expect(JSON.parse(info.stdout).description).toContain(problem);
+      const run = runHost(['run', bare]);
+      expect(run.signal).toBeNull();
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`cannot read the plugin payload of ${bare}: ${problem}`);
+      // An extractor whose payload is cut off declares no field: the host refuses it at load, cleanly.
+      const cut = runHost(['info', truncated]);
+      expect(cut.signal).toBeNull();
+      expect(cut.status).toBe(1);
+      expect(cut.stderr).toContain('error in plugin unreadable-falco-ts-plugin');
+    } finally {
+      rmSync(bare, { force: true });
+      rmSync(truncated, { force: true });
+    }
   });
 });
 

@@ -149,6 +149,15 @@ describe('a scaffolded plugin project', () => {
     }
   });
 
+  it('reads the static information with the installed CLI (falco-plugin info)', () => {
+    const info = JSON.parse(sh('npx', ['falco-plugin', 'info', 'out/libcounter.so'], project)) as {
+      name: string;
+      fields: { name: string }[];
+    };
+    expect(info.name).toBe('counter');
+    expect(info.fields.map((f) => f.name)).toEqual(['counter.value', 'counter.divisible']);
+  });
+
   it('writes a .tar.gz of the artifact with --tar', () => {
     sh('npx', ['falco-plugin', 'build', 'src/plugin.ts', '-o', 'out-tar', '--tar'], project);
     const tarballs = readdirSync(path.join(project, 'out-tar')).filter((f) => f.endsWith('.tar.gz'));

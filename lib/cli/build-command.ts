@@ -98,7 +98,7 @@ function writeTarball(artifact: string, name: string, entries: readonly string[]
   } catch (err) {
     const { stderr, message } = err as { stderr?: Buffer; message: string };
     throw new Error(
-      `writing ${tarball} failed (the tar command is needed): ${stderr?.toString().trim() || message}`,
+      `writing ${tarball} failed (it needs the tar command: apt-get install tar, or your system's package): ${stderr?.toString().trim() || message}`,
     );
   }
   return tarball;
