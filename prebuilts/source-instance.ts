@@ -112,7 +112,8 @@ export abstract class SourceInstance extends BaseInstance {
 
   /**
    * Stops the source (settling a pending `nextBatch` with EOF), releases its subscriptions and timers,
-   * then calls the `onClose` option. Idempotent.
+   * then calls the `onClose` option. Events the source already holds (a push instance's buffer) stay
+   * deliverable: later calls return them, then EOF. Idempotent.
    */
   override close(): Promise<void> {
     this.closing ??= this.shutdown();
@@ -274,7 +275,7 @@ export abstract class SourceInstance extends BaseInstance {
 
   private async shutdown(): Promise<void> {
     this.stop(new Error(`${this.sourceName}: the instance was closed`));
-    this.reportEof();
+    if (!this.hasUndelivered) this.reportEof();
     await this.options.onClose?.();
   }
 }

@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { errorMessage } from '../../lib/sdk/errors';
 import { checkSourceEvent } from '../event-writer';
 import type { PushQueue } from '../push-queue';
@@ -198,7 +198,11 @@ export class WebhookServer {
   private async drain(): Promise<void> {
     this.draining = true;
     if (!this.server.listening) return;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // net.Server's close stops listening only: http.Server's also closes the idle keep-alive connections at
+    // once, which resets a request a sender is writing on one at that moment.
+    const closed = new Promise<void>((resolve) =>
+      NetServer.prototype.close.call(this.server, () => resolve()),
+    );
     const timers: NodeJS.Timeout[] = [];
     const later = (ms: number, action: () => void) => {
       const timer = setTimeout(action, ms);

@@ -59,6 +59,11 @@ export class WebhookSource extends PushInstance {
     return this.server.port;
   }
 
+  /** Open HTTP connections (those beyond `maxConnections` included until they are closed). */
+  get openConnections(): number {
+    return this.server.openConnections;
+  }
+
   /** Requests received, accepted and rejected (by reason), and events queued. */
   get counters(): WebhookCounters {
     return this.counterSet.snapshot();
