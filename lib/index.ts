@@ -12,6 +12,12 @@ export type { PluginClass } from './plugins/base-plugin';
 export { BaseInstance } from './plugins/base-instance';
 export { EventSourcing, FieldExtraction, SOURCING, EXTRACTION } from './plugins/capabilities';
 export { registerPlugin } from './plugins/registration';
+export {
+  DEADLINE_CALLBACKS,
+  DEFAULT_CALL_DEADLINES_MS,
+  MAX_CALL_DEADLINE_MS,
+} from './plugins/call-deadlines';
+export type { DeadlineCallback } from './plugins/call-deadlines';
 export type { PluginRegistration, Capabilities, CapabilityCheck } from './plugins/registration';
 export type {
   Info,

@@ -305,6 +305,54 @@ describe('two TypeScript plugin libraries in one host process', () => {
   });
 });
 
+describe('calls past their deadline are stopped (the watchdog)', () => {
+  // The faulty plugin sets a deadline of 1000 ms for every callback.
+  const run = (throwIn: string, fault: 'loop' | 'hang') =>
+    runHost([
+      'run',
+      lib('faulty'),
+      '--config',
+      JSON.stringify({ throwIn, fault }),
+      '--fields',
+      'faulty.text',
+    ]);
+
+  it.each([
+    ['init', 'loop', 'init did not finish within 1000 ms and was stopped'],
+    ['init', 'hang', 'init did not finish within 1000 ms and was stopped'],
+    ['open', 'loop', 'open did not finish within 1000 ms and was stopped'],
+    ['open', 'hang', 'open did not finish within 1000 ms and was stopped'],
+    ['nextBatch', 'loop', 'nextBatch did not finish within 1000 ms and was stopped'],
+    ['nextBatch', 'hang', 'nextBatch did not finish within 1000 ms and was stopped'],
+  ] as const)('%s with %s fails naming the callback and the deadline', (where, fault, message) => {
+    const started = Date.now();
+    const r = run(where, fault);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('an endless extractor fails each call and the state stays usable for the next events', () => {
+    const r = run('extract', 'loop');
+    expect(r.signal).toBeNull();
+    const timeouts = r.stderr.match(/extract of field 0 did not finish within 1000 ms and was stopped/g);
+    expect(timeouts).toHaveLength(3); // one per event: every call entered JavaScript again
+  });
+
+  it.each([
+    ['close', 'loop'],
+    ['close', 'hang'],
+    ['destroy', 'loop'],
+    ['destroy', 'hang'],
+  ] as const)('%s with %s is abandoned after its deadline and the host ends normally', (where, fault) => {
+    const r = run(where, fault);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+  });
+});
+
 describe('JavaScript errors never take the host down', () => {
   const faulty = (throwIn: string, extra: string[] = []) =>
     runHost([

@@ -104,3 +104,19 @@ describe('registration', () => {
     expect(extractor({ requiredApiVersion: '3.0.0' })().info.requiredApiVersion).toBe('3.0.0');
   });
 });
+
+describe('call deadlines', () => {
+  it('fills the defaults and takes the plugin own ones, 0 meaning none', () => {
+    const registration = extractor({ callDeadlinesMs: { extract: 0, init: 5000 } })();
+    expect(registration.callDeadlinesMs).toEqual([5000, 30000, 10000, 0, 2000, 2000, 10000, 10000, 10000]);
+  });
+
+  it('refuses an unknown callback and a bad value, naming them', () => {
+    expect(extractor({ callDeadlinesMs: { extarct: 10 } as never })).toThrow(
+      'callDeadlinesMs.extarct is not a callback with a deadline',
+    );
+    expect(extractor({ callDeadlinesMs: { open: -1 } })).toThrow(
+      'callDeadlinesMs.open must be an integer from 0 (none) to 3600000 ms',
+    );
+  });
+});

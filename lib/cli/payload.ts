@@ -3,7 +3,7 @@ import type { PluginRegistration } from '../plugins/registration';
 /** The section of a plugin library that holds its payload (native/plugin/src/payload.cc reads it). */
 export const PAYLOAD_SECTION = '.falco_ts_payload';
 const MAGIC = Buffer.from('FALCOTS\0', 'latin1');
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 function u32(value: number): Buffer {
   const b = Buffer.alloc(4);
@@ -42,5 +42,7 @@ export function encodePayload(registration: PluginRegistration, bundle: Buffer):
     text(bundle),
     u32(registration.extractEventTypes.length),
     types,
+    u32(registration.callDeadlinesMs.length),
+    ...registration.callDeadlinesMs.map(u32),
   ]);
 }

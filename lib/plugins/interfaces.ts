@@ -3,6 +3,7 @@
  * `BasePlugin`, its capability mixins and `BaseInstance` implement the boilerplate ones; a plugin writes
  * the rest.
  */
+import type { DeadlineCallback } from './call-deadlines';
 import type { z } from 'zod';
 import type { BatchSentinel } from '../sdk/errors';
 import type { EventBatch } from '../sdk/event-batch';
@@ -28,6 +29,12 @@ export interface PluginInfo {
   readonly eventSource?: string;
   /** The event sources an extractor accepts; default: its own source, or every source. */
   readonly extractEventSources?: readonly string[];
+  /**
+   * Deadlines of the callbacks in milliseconds (0: none), over `DEFAULT_CALL_DEADLINES_MS`. A call still
+   * running at its deadline (an endless loop, a Promise that never settles) is stopped and fails with
+   * `<callback> did not finish within <n> ms`; the plugin state stays usable.
+   */
+  readonly callDeadlinesMs?: Partial<Record<DeadlineCallback, number>>;
 }
 
 /** Static plugin identity. */

@@ -1,3 +1,4 @@
+import { resolveCallDeadlines } from './call-deadlines';
 import { checkRequiredApiVersion, DEFAULT_REQUIRED_API_VERSION } from '../sdk/api-version';
 import { fieldsToJson, validateFields, type FieldDefinition } from '../sdk/fields/field-definition';
 import { toJsonSchema } from '../sdk/json-input';
@@ -74,6 +75,8 @@ export interface PluginRegistration {
   readonly extractEventSourcesJson: string;
   /** The event types extraction accepts (`get_extract_event_types`): plugin events. */
   readonly extractEventTypes: readonly number[];
+  /** The deadline of each callback in milliseconds, in `DEADLINE_CALLBACKS` order (0: none). */
+  readonly callDeadlinesMs: readonly number[];
   /** Creates a fresh plugin object for one plugin state. */
   create(): BasePlugin;
 }
@@ -133,6 +136,7 @@ export function registerPlugin<C extends PluginClass>(
     initSchemaJson,
     extractEventSourcesJson: JSON.stringify(info.extractEventSources ?? []),
     extractEventTypes: [PLUGIN_EVENT_TYPE],
+    callDeadlinesMs: resolveCallDeadlines(sample.info().callDeadlinesMs, []),
     create: () => new pluginClass(),
   });
 }
@@ -179,6 +183,7 @@ function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegis
       problems.push('extractEventSources must be an array of non-empty strings');
     }
   }
+  resolveCallDeadlines(info.callDeadlinesMs, problems);
   if (problems.length > 0) {
     throw new Error(
       `invalid plugin info${typeof info.name === 'string' ? ` for ${info.name}` : ''}:\n- ${problems.join('\n- ')}`,

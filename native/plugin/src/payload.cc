@@ -4,7 +4,9 @@
 //   "FALCOTS\0" magic, u32 format version (1), u32 flags (bit 0 sourcing, bit 1 extraction), u32 id,
 //   10 strings as u32 length + bytes (required API version, version, name, description, contact,
 //   event source, fields JSON, init schema JSON, extract event sources JSON, bundle),
-//   u32 count + count u16 extract event types.
+//   u32 count + count u16 extract event types,
+//   u32 count + count u32 call deadlines in ms (0: none), in the order of kDeadlineCallbacks
+//   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS).
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -25,7 +27,7 @@ namespace {
 
 constexpr char kSectionName[] = ".falco_ts_payload";
 constexpr char kMagic[8] = {'F', 'A', 'L', 'C', 'O', 'T', 'S', '\0'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 
 class File {
  public:
@@ -143,6 +145,8 @@ void Decode(const std::string& bytes, PluginMetadata& m) {
   m.bundle = r.String();
   const uint32_t types = r.U32();
   for (uint32_t i = 0; i < types; i++) m.extract_event_types.push_back(r.U16());
+  const uint32_t deadlines = r.U32();
+  for (uint32_t i = 0; i < deadlines; i++) m.call_deadlines_ms.push_back(r.U32());
 }
 
 PluginMetadata Load() {
@@ -164,7 +168,7 @@ PluginMetadata Load() {
   }
   if (!m.load_error.empty()) {
     // Still a well-formed plugin for the host: it loads, and init fails with load_error.
-    m = PluginMetadata{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, false, false, m.library_path, m.load_error};
+    m = PluginMetadata{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, false, false, m.library_path, m.load_error};
     m.required_api_version = "3.0.0";
     m.version = "0.0.0";
     m.name = "unreadable-falco-ts-plugin";

@@ -22,12 +22,28 @@ struct PluginMetadata {
   std::string extract_event_sources_json;
   std::string bundle;  // the plugin's JavaScript bundle (UTF-8)
   std::vector<uint16_t> extract_event_types;
+  // Deadline per callback in ms (0: none), indexed by DeadlineCallback.
+  std::vector<uint32_t> call_deadlines_ms;
   uint32_t id = 0;
   bool sourcing = false;
   bool extraction = false;
   // The library's own path as the host loaded it, and why the payload could not be read ("" when it was).
   std::string library_path;
   std::string load_error;
+};
+
+// The callbacks with a deadline, in the payload's order (lib/plugins/call-deadlines.ts).
+enum DeadlineCallback : int {
+  kDeadlineInit = 0,
+  kDeadlineOpen = 1,
+  kDeadlineNextBatch = 2,
+  kDeadlineExtract = 3,
+  kDeadlineEventToString = 4,
+  kDeadlineProgress = 5,
+  kDeadlineListOpenParams = 6,
+  kDeadlineClose = 7,
+  kDeadlineDestroy = 8,
+  kNoDeadline = -1,
 };
 
 // The metadata of this plugin library, read once from its own file when the library is loaded.

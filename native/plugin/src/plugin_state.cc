@@ -130,18 +130,28 @@ bool PluginState::LookUpFunctions() {
   struct Entry {
     rt::FunctionId* id;
     const char* name;
+    DeadlineCallback deadline;
   };
   const Entry entries[] = {
-      {&fn_.init, "init"},
-      {&fn_.destroy, "destroy"},
-      {&fn_.last_error, "lastError"},
-      {&fn_.list_open_params, "listOpenParams"},
-      {&fn_.open, "open"},
-      {&fn_.close, "close"},
-      {&fn_.next_batch, "nextBatch"},
-      {&fn_.progress, "progress"},
-      {&fn_.event_to_string, "eventToString"},
-      {&fn_.reserve_event_buffer, "reserveEventBuffer"},
+      {&fn_.init, "init", kDeadlineInit},
+      {&fn_.destroy, "destroy", kDeadlineDestroy},
+      {&fn_.last_error, "lastError", kNoDeadline},
+      {&fn_.list_open_params, "listOpenParams", kDeadlineListOpenParams},
+      {&fn_.open, "open", kDeadlineOpen},
+      {&fn_.close, "close", kDeadlineClose},
+      {&fn_.next_batch, "nextBatch", kDeadlineNextBatch},
+      {&fn_.progress, "progress", kDeadlineProgress},
+      {&fn_.event_to_string, "eventToString", kDeadlineEventToString},
+      {&fn_.reserve_event_buffer, "reserveEventBuffer", kNoDeadline},
+  };
+  const std::vector<uint32_t>& deadlines = Metadata().call_deadlines_ms;
+  auto policy = [&](const char* name, DeadlineCallback deadline) {
+    CallPolicy p;
+    p.name = name;
+    if (deadline != kNoDeadline && static_cast<size_t>(deadline) < deadlines.size() && deadlines[deadline] > 0) {
+      p.options.time_limit_ms = static_cast<int>(deadlines[deadline]);
+    }
+    return p;
   };
   for (const Entry& entry : entries) {
     *entry.id = env_->Function(entry.name);
@@ -149,7 +159,10 @@ bool PluginState::LookUpFunctions() {
       SetError(kCallPath, std::string("the plugin bundle does not export ") + entry.name + "(): rebuild it with falco-plugin build");
       return false;
     }
+    if (policies_.size() <= static_cast<size_t>(*entry.id)) policies_.resize(*entry.id + 1);
+    policies_[*entry.id] = policy(entry.name, entry.deadline);
   }
+  extract_policy_ = policy("extract", kDeadlineExtract);
   rt::CallScope scope(*env_);
   v8::Local<v8::Value> extract;
   if (!env_->exports()->Get(scope.context(), v8::String::NewFromUtf8Literal(scope.isolate(), "extract")).ToLocal(&extract) ||
@@ -165,9 +178,15 @@ bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args,
   return CallJs(fn, args, want, result_);
 }
 
+const PluginState::CallPolicy& PluginState::PolicyOf(rt::FunctionId fn) const {
+  static const CallPolicy kNone;
+  return fn >= 0 && static_cast<size_t>(fn) < policies_.size() ? policies_[fn] : kNone;
+}
+
 bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result) {
-  if (!env_->Call(fn, args, want, result)) {
-    SetError(PathOf(result), result.error);
+  const CallPolicy& policy = PolicyOf(fn);
+  if (!env_->Call(fn, args, want, result, policy.options)) {
+    SetError(PathOf(result), result.timed_out ? std::string(policy.name) + " " + result.error : result.error);
     return false;
   }
   return true;
@@ -351,8 +370,11 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
       SetError(kEventPath, "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long");
       return SS_PLUGIN_FAILURE;
     }
-    if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_)) {
-      SetError(kEventPath, event_result_.error);
+    if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_,
+                         extract_policy_.options)) {
+      SetError(kEventPath, event_result_.timed_out ? "extract of field " + std::to_string(field.field_id) + " " +
+                                                         event_result_.error
+                                                   : event_result_.error);
       return SS_PLUGIN_FAILURE;
     }
     if (event_result_.number != SS_PLUGIN_SUCCESS) {

@@ -79,8 +79,15 @@ class PluginState {
         event_to_string, reserve_event_buffer;
   };
 
+  // The name and call options (deadline) of each function, indexed by FunctionId.
+  struct CallPolicy {
+    const char* name = "";
+    rt::CallOptions options;
+  };
+
   bool StartEnvironment();
   bool LookUpFunctions();
+  const CallPolicy& PolicyOf(rt::FunctionId fn) const;
   bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want);
   bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result);
   void FetchLastError(const char* call, rt::Result& result);
@@ -99,6 +106,8 @@ class PluginState {
   std::mutex mutex_;
   std::unique_ptr<rt::Environment> env_;
   Functions fn_{};
+  std::vector<CallPolicy> policies_;
+  CallPolicy extract_policy_;
   // Heap-held so that it can be abandoned with the environment at process exit.
   std::unique_ptr<v8::Global<v8::Function>> extract_fn_;
   // JS strings of recent key arguments (libsinsp passes the same pointer for a field on every event):

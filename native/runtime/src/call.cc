@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <climits>
+#include <thread>
 
 #include "internal.h"
 
@@ -328,6 +329,10 @@ void Environment::AfterJs() {
 
 namespace {
 
+std::string TimeLimitError(int limit_ms) {
+  return "did not finish within " + std::to_string(limit_ms) + " ms and was stopped";
+}
+
 bool DeadError(Environment::Impl* impl, Result& r) {
   const int code = impl->exit_code.load();
   if (code >= 0) {
@@ -343,14 +348,16 @@ bool DeadError(Environment::Impl* impl, Result& r) {
 bool AwaitPromise(Environment::Impl* impl, v8::Isolate* isolate, v8::Local<v8::Promise> promise,
                   const CallOptions& opts, bool can_unlock, Result& r) {
   uv_loop_t* loop = impl->loop;
-  const bool limited = opts.await_timeout_ms >= 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limited ? opts.await_timeout_ms : 0);
+  const int await_ms = opts.await_timeout_ms >= 0 ? opts.await_timeout_ms : opts.time_limit_ms;
+  const bool limited = await_ms >= 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limited ? await_ms : 0);
   if (impl->uv_run_depth.load() > 0) {
     r.error = "cannot await a Promise from inside the environment's own event loop (re-entrant call)";
     return false;
   }
   while (promise->State() == v8::Promise::kPending) {
     if (impl->dead.load()) return DeadError(impl, r);
+    if (impl->watch_deadline.load(std::memory_order_relaxed) == kWatchFiring) return false;  // timed out
     if (!LoopHasWork(loop)) {
       // Background platform tasks (e.g. WebAssembly compilation) may still settle it.
       abi1::SharedProcessState().platform->DrainTasks(isolate);
@@ -365,7 +372,12 @@ bool AwaitPromise(Environment::Impl* impl, v8::Isolate* isolate, v8::Local<v8::P
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
       if (left <= 0) {
-        r.error = "timed out after " + std::to_string(opts.await_timeout_ms) + " ms waiting for the returned Promise";
+        if (opts.await_timeout_ms < 0) {  // the call's own time limit: the same failure as the watchdog's
+          r.timed_out = true;
+          r.error = TimeLimitError(opts.time_limit_ms);
+        } else {
+          r.error = "timed out after " + std::to_string(await_ms) + " ms waiting for the returned Promise";
+        }
         return false;
       }
       if (timeout < 0 || timeout > left) timeout = static_cast<int>(left);
@@ -420,12 +432,56 @@ bool Environment::Call(FunctionId fn, const Arg* args, size_t argc, Want want, R
                    argv, want, r, opts);
 }
 
+namespace {
+
+// Arms the watchdog for a top-level call with a time limit; on destruction takes the deadline back
+// and, when the watchdog fired, cancels the termination and turns the call into a timeout.
+class WatchedCall {
+ public:
+  WatchedCall(Environment::Impl* impl, const CallOptions& opts, bool nested, Result& r)
+      : impl_(opts.time_limit_ms >= 0 && !nested ? impl : nullptr), limit_ms_(opts.time_limit_ms), r_(r) {
+    if (impl_ != nullptr) impl_->watch_deadline.store(WatchDeadlineAfter(limit_ms_), std::memory_order_release);
+  }
+  ~WatchedCall() {
+    if (impl_ == nullptr) return;
+    if (impl_->watch_deadline.exchange(0, std::memory_order_acq_rel) != kWatchFiring) return;
+    while (!impl_->watch_terminated.load(std::memory_order_acquire)) std::this_thread::yield();
+    impl_->watch_terminated.store(false, std::memory_order_relaxed);
+    impl_->isolate->CancelTerminateExecution();
+    r_.ok = false;
+    r_.timed_out = true;
+    r_.error = TimeLimitError(limit_ms_);
+  }
+  WatchedCall(const WatchedCall&) = delete;
+  WatchedCall& operator=(const WatchedCall&) = delete;
+
+ private:
+  Environment::Impl* impl_;
+  int limit_ms_;
+  Result& r_;
+};
+
+}  // namespace
+
 bool Environment::CallValue(CallScope& scope, v8::Local<v8::Function> fn, v8::Local<v8::Value> recv, int argc,
                             v8::Local<v8::Value>* argv, Want want, Result& r, const CallOptions& opts,
                             v8::Local<v8::Value>* out_value) {
   r.ok = false;
+  r.timed_out = false;
   Impl* impl = impl_.get();
   if (impl->dead.load(std::memory_order_relaxed)) return DeadError(impl, r);
+  bool ok = false;
+  {
+    WatchedCall watched(impl, opts, scope.nested(), r);
+    ok = CallValueUnwatched(scope, fn, recv, argc, argv, want, r, opts, out_value);
+  }
+  return ok && !r.timed_out;
+}
+
+bool Environment::CallValueUnwatched(CallScope& scope, v8::Local<v8::Function> fn, v8::Local<v8::Value> recv,
+                                     int argc, v8::Local<v8::Value>* argv, Want want, Result& r,
+                                     const CallOptions& opts, v8::Local<v8::Value>* out_value) {
+  Impl* impl = impl_.get();
   v8::Isolate* isolate = scope.isolate();
   v8::Local<v8::Context> context = scope.context();
   v8::Local<v8::Value> value;

@@ -91,6 +91,7 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
     return nullptr;
   }
   impl->isolate = impl->setup->isolate();
+  WatchEnvironment(impl);
   impl->env = impl->setup->env();
   impl->loop = impl->setup->event_loop();
 
@@ -164,6 +165,7 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
 
 Environment::~Environment() {
   Impl* impl = impl_.get();
+  UnwatchEnvironment(impl);
   if (ProcessIsExiting()) {
     // Node and V8 may already be partly torn down: stop the pump thread, abandon the rest.
     if (impl->pump) impl->pump->Stop();

@@ -121,6 +121,7 @@ struct Result {
   bool boolean = false;
   std::string str;    // UTF-8 result for Want::kString
   std::string error;  // "<Error name>: <message> (at <first stack frame>)" when !ok
+  bool timed_out = false;  // the call ran past CallOptions::time_limit_ms and its JS was stopped
   Result() { str.reserve(256); error.reserve(256); }
 };
 
@@ -130,6 +131,10 @@ struct CallOptions {
   // keep using the environment); a nested call (JS -> native -> this call) keeps it.
   bool await_promise = true;
   int await_timeout_ms = -1;  // -1: no limit; otherwise fail with a timeout error
+  // -1: no limit. Otherwise a top-level call still running after this many milliseconds (an endless
+  // loop, a Promise that never settles) has its JavaScript terminated by the watchdog and fails with
+  // Result::timed_out; the environment stays usable. Also bounds the await when await_timeout_ms is -1.
+  int time_limit_ms = -1;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +304,9 @@ class Environment {
  private:
   friend class CallScope;
   explicit Environment(const EnvironmentOptions& options);
+  bool CallValueUnwatched(CallScope& scope, v8::Local<v8::Function> fn, v8::Local<v8::Value> recv, int argc,
+                          v8::Local<v8::Value>* argv, Want want, Result& r, const CallOptions& opts,
+                          v8::Local<v8::Value>* out_value);
   void AfterJs();  // under the Locker, after JS ran on a host thread
 
   EnvironmentOptions options_;
