@@ -353,6 +353,40 @@ describe('calls past their deadline are stopped (the watchdog)', () => {
   });
 });
 
+describe('heap exhaustion stops the plugin state, not the host', () => {
+  // The faulty plugin sets a heap limit of 64 MiB.
+  const run = (throwIn: string) =>
+    runHost([
+      'run',
+      lib('faulty'),
+      '--config',
+      JSON.stringify({ throwIn, fault: 'heap' }),
+      '--fields',
+      'faulty.text',
+      '--stats',
+    ]);
+  const stopped = 'reached the heap limit of 64 MiB: the plugin state is stopped';
+
+  it.each(['init', 'nextBatch'])('in %s fails the call with "out of memory in" that callback', (where) => {
+    const r = run(where);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`out of memory in ${where}: ${stopped}`);
+  });
+
+  it('in an extractor fails that call, later calls fail fast, and memory stays near the limit', () => {
+    const r = run('extract');
+    expect(r.signal).toBeNull();
+    expect(
+      r.stderr.match(new RegExp(`out of memory in extract \\(field 0\\): ${stopped}`, 'g')),
+    ).toHaveLength(3);
+    const stats = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"events"')) ?? '{}') as {
+      maxRssKb: number;
+    };
+    expect(stats.maxRssKb).toBeLessThan(400 * 1024);
+  });
+});
+
 describe('JavaScript errors never take the host down', () => {
   const faulty = (throwIn: string, extra: string[] = []) =>
     runHost([

@@ -120,3 +120,11 @@ describe('call deadlines', () => {
     );
   });
 });
+
+describe('heap limit', () => {
+  it('defaults to DEFAULT_HEAP_LIMIT_MIB and refuses values out of range', () => {
+    expect(extractor({})().heapLimitMiB).toBe(1024);
+    expect(extractor({ heapLimitMiB: 0 })().heapLimitMiB).toBe(0);
+    expect(extractor({ heapLimitMiB: 8 })).toThrow('heapLimitMiB must be an integer from 16 to 65536');
+  });
+});

@@ -44,5 +44,6 @@ export function encodePayload(registration: PluginRegistration, bundle: Buffer):
     types,
     u32(registration.callDeadlinesMs.length),
     ...registration.callDeadlinesMs.map(u32),
+    u32(registration.heapLimitMiB),
   ]);
 }

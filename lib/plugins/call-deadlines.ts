@@ -60,3 +60,9 @@ export function resolveCallDeadlines(
     return ms;
   });
 }
+
+/**
+ * The default JavaScript heap limit of each plugin state, MiB. Reaching it stops that state (the call
+ * fails with `out of memory in <callback>`, later calls fail fast); the host and other states go on.
+ */
+export const DEFAULT_HEAP_LIMIT_MIB = 1024;

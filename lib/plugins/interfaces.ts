@@ -35,6 +35,12 @@ export interface PluginInfo {
    * `<callback> did not finish within <n> ms`; the plugin state stays usable.
    */
   readonly callDeadlinesMs?: Partial<Record<DeadlineCallback, number>>;
+  /**
+   * The JavaScript heap limit of each plugin state in MiB (default `DEFAULT_HEAP_LIMIT_MIB`, 0: V8's
+   * default). Reaching it fails the call with `out of memory in <callback>` and stops that plugin state;
+   * the host and the other plugin states go on.
+   */
+  readonly heapLimitMiB?: number;
 }
 
 /** Static plugin identity. */

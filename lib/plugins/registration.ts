@@ -1,4 +1,4 @@
-import { resolveCallDeadlines } from './call-deadlines';
+import { DEFAULT_HEAP_LIMIT_MIB, resolveCallDeadlines } from './call-deadlines';
 import { checkRequiredApiVersion, DEFAULT_REQUIRED_API_VERSION } from '../sdk/api-version';
 import { fieldsToJson, validateFields, type FieldDefinition } from '../sdk/fields/field-definition';
 import { toJsonSchema } from '../sdk/json-input';
@@ -62,7 +62,7 @@ export interface PluginRegistration {
   readonly info: Required<
     Pick<PluginInfo, 'name' | 'description' | 'contact' | 'version' | 'requiredApiVersion'>
   > &
-    Pick<PluginInfo, 'id' | 'eventSource' | 'extractEventSources'>;
+    Pick<PluginInfo, 'id' | 'eventSource' | 'extractEventSources' | 'heapLimitMiB'>;
   readonly capabilities: Capabilities;
   /** The JSON of `get_fields` (`[]` without extraction). */
   readonly fieldsJson: string;
@@ -77,6 +77,8 @@ export interface PluginRegistration {
   readonly extractEventTypes: readonly number[];
   /** The deadline of each callback in milliseconds, in `DEADLINE_CALLBACKS` order (0: none). */
   readonly callDeadlinesMs: readonly number[];
+  /** The JavaScript heap limit of each plugin state in MiB (0: V8's default). */
+  readonly heapLimitMiB: number;
   /** Creates a fresh plugin object for one plugin state. */
   create(): BasePlugin;
 }
@@ -137,6 +139,7 @@ export function registerPlugin<C extends PluginClass>(
     extractEventSourcesJson: JSON.stringify(info.extractEventSources ?? []),
     extractEventTypes: [PLUGIN_EVENT_TYPE],
     callDeadlinesMs: resolveCallDeadlines(sample.info().callDeadlinesMs, []),
+    heapLimitMiB: info.heapLimitMiB ?? DEFAULT_HEAP_LIMIT_MIB,
     create: () => new pluginClass(),
   });
 }
@@ -184,6 +187,13 @@ function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegis
     }
   }
   resolveCallDeadlines(info.callDeadlinesMs, problems);
+  if (
+    info.heapLimitMiB !== undefined &&
+    (!Number.isInteger(info.heapLimitMiB) ||
+      (info.heapLimitMiB !== 0 && (info.heapLimitMiB < 16 || info.heapLimitMiB > 65536)))
+  ) {
+    problems.push(`heapLimitMiB must be an integer from 16 to 65536, or 0 for V8's default`);
+  }
   if (problems.length > 0) {
     throw new Error(
       `invalid plugin info${typeof info.name === 'string' ? ` for ${info.name}` : ''}:\n- ${problems.join('\n- ')}`,

@@ -6,7 +6,7 @@
 //   event source, fields JSON, init schema JSON, extract event sources JSON, bundle),
 //   u32 count + count u16 extract event types,
 //   u32 count + count u32 call deadlines in ms (0: none), in the order of kDeadlineCallbacks
-//   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS).
+//   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS), u32 heap limit in MiB (0: V8's default).
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -147,6 +147,7 @@ void Decode(const std::string& bytes, PluginMetadata& m) {
   for (uint32_t i = 0; i < types; i++) m.extract_event_types.push_back(r.U16());
   const uint32_t deadlines = r.U32();
   for (uint32_t i = 0; i < deadlines; i++) m.call_deadlines_ms.push_back(r.U32());
+  m.heap_limit_mib = r.U32();
 }
 
 PluginMetadata Load() {
@@ -168,7 +169,7 @@ PluginMetadata Load() {
   }
   if (!m.load_error.empty()) {
     // Still a well-formed plugin for the host: it loads, and init fails with load_error.
-    m = PluginMetadata{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, false, false, m.library_path, m.load_error};
+    m = PluginMetadata{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, false, false, m.library_path, m.load_error};
     m.required_api_version = "3.0.0";
     m.version = "0.0.0";
     m.name = "unreadable-falco-ts-plugin";

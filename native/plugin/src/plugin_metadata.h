@@ -24,6 +24,7 @@ struct PluginMetadata {
   std::vector<uint16_t> extract_event_types;
   // Deadline per callback in ms (0: none), indexed by DeadlineCallback.
   std::vector<uint32_t> call_deadlines_ms;
+  uint32_t heap_limit_mib = 0;  // 0: V8's default
   uint32_t id = 0;
   bool sourcing = false;
   bool extraction = false;

@@ -113,6 +113,7 @@ bool PluginState::StartEnvironment() {
   rt::EnvironmentOptions options;
   options.bundle_path = LibraryPath() + ".js";
   options.bundle_source = std::string_view(Metadata().bundle);
+  options.heap_limit_mib = Metadata().heap_limit_mib;
   options.log = &LogToState;
   options.log_user = this;
   options.bindings.push_back({kPluginBindingName, &InitPluginBinding});
@@ -186,7 +187,9 @@ const PluginState::CallPolicy& PluginState::PolicyOf(rt::FunctionId fn) const {
 bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result) {
   const CallPolicy& policy = PolicyOf(fn);
   if (!env_->Call(fn, args, want, result, policy.options)) {
-    SetError(PathOf(result), result.timed_out ? std::string(policy.name) + " " + result.error : result.error);
+    SetError(PathOf(result), result.out_of_memory ? std::string("out of memory in ") + policy.name + ": " + result.error
+                             : result.timed_out   ? std::string(policy.name) + " " + result.error
+                                                  : result.error);
     return false;
   }
   return true;
@@ -372,9 +375,12 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     }
     if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_,
                          extract_policy_.options)) {
-      SetError(kEventPath, event_result_.timed_out ? "extract of field " + std::to_string(field.field_id) + " " +
-                                                         event_result_.error
-                                                   : event_result_.error);
+      SetError(kEventPath, event_result_.out_of_memory
+                               ? "out of memory in extract (field " + std::to_string(field.field_id) + "): " +
+                                     event_result_.error
+                           : event_result_.timed_out
+                               ? "extract of field " + std::to_string(field.field_id) + " " + event_result_.error
+                               : event_result_.error);
       return SS_PLUGIN_FAILURE;
     }
     if (event_result_.number != SS_PLUGIN_SUCCESS) {

@@ -334,6 +334,13 @@ std::string TimeLimitError(int limit_ms) {
 }
 
 bool DeadError(Environment::Impl* impl, Result& r) {
+  if (impl->out_of_memory.load()) {
+    r.out_of_memory = true;
+    r.error = "reached the heap limit" +
+              (impl->heap_limit_mib > 0 ? " of " + std::to_string(impl->heap_limit_mib) + " MiB" : std::string()) +
+              ": the plugin state is stopped";
+    return false;
+  }
   const int code = impl->exit_code.load();
   if (code >= 0) {
     r.error = "the plugin's JavaScript environment has exited (process.exit(" + std::to_string(code) + "))";
@@ -468,12 +475,18 @@ bool Environment::CallValue(CallScope& scope, v8::Local<v8::Function> fn, v8::Lo
                             v8::Local<v8::Value>* out_value) {
   r.ok = false;
   r.timed_out = false;
+  r.out_of_memory = false;
   Impl* impl = impl_.get();
   if (impl->dead.load(std::memory_order_relaxed)) return DeadError(impl, r);
   bool ok = false;
   {
     WatchedCall watched(impl, opts, scope.nested(), r);
     ok = CallValueUnwatched(scope, fn, recv, argc, argv, want, r, opts, out_value);
+  }
+  if (impl->out_of_memory.load()) {
+    r.ok = false;
+    r.timed_out = false;
+    return DeadError(impl, r);
   }
   return ok && !r.timed_out;
 }

@@ -84,7 +84,31 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
   const auto flags = static_cast<node::EnvironmentFlags::Flags>(
       node::EnvironmentFlags::kNoCreateInspector | node::EnvironmentFlags::kNoGlobalSearchPaths |
       node::EnvironmentFlags::kTrackUnmanagedFds);
-  impl->setup = node::CommonEnvironmentSetup::Create(ps.platform, &errors, args, exec_args, flags);
+  impl->heap_limit_mib = options.heap_limit_mib;
+  {
+    // V8 sizes a new isolate's heap from this flag: set it for this isolate only (creation is
+    // serialised by the process state's mutex), then back to V8's default.
+    std::lock_guard<std::mutex> flags_lock(ps.mutex);
+    if (options.heap_limit_mib > 0) {
+      const std::string flag = "--max-old-space-size=" + std::to_string(options.heap_limit_mib);
+      v8::V8::SetFlagsFromString(flag.c_str(), flag.size());
+    }
+    impl->setup = node::CommonEnvironmentSetup::Create(ps.platform, &errors, args, exec_args, flags);
+    if (options.heap_limit_mib > 0) v8::V8::SetFlagsFromString("--max-old-space-size=0");
+  }
+  if (impl->setup) {
+    // At the limit: stop this environment's JavaScript for good, and give V8 the room to unwind
+    // instead of letting it abort the process.
+    impl->setup->isolate()->AddNearHeapLimitCallback(
+        [](void* data, size_t current, size_t) -> size_t {
+          auto* i = static_cast<Environment::Impl*>(data);
+          i->out_of_memory.store(true);
+          i->dead.store(true);
+          i->isolate->TerminateExecution();
+          return current + std::max<size_t>(current / 2, size_t{64} << 20);
+        },
+        impl);
+  }
   if (!impl->setup) {
     *error = "falco-ts runtime: cannot create the Node environment";
     for (const std::string& e : errors) *error += "; " + e;

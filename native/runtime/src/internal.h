@@ -97,6 +97,8 @@ struct Environment::Impl {
   std::atomic<bool> dead{false};
   std::atomic<int> exit_code{-1};
   std::atomic<bool> stopped{false};  // node::Stop already called
+  std::atomic<bool> out_of_memory{false};  // reached the heap limit (then also dead)
+  size_t heap_limit_mib = 0;
 
   // Errors recorded by the bootstrap's uncaughtException/unhandledRejection handlers.
   std::mutex errors_mutex;

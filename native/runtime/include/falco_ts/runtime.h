@@ -122,6 +122,7 @@ struct Result {
   std::string str;    // UTF-8 result for Want::kString
   std::string error;  // "<Error name>: <message> (at <first stack frame>)" when !ok
   bool timed_out = false;  // the call ran past CallOptions::time_limit_ms and its JS was stopped
+  bool out_of_memory = false;  // the environment reached its heap limit: it is stopped for good
   Result() { str.reserve(256); error.reserve(256); }
 };
 
@@ -175,6 +176,10 @@ struct EnvironmentOptions {
   // on every call (about a third of the cost of a short call). Turns off wasm code GC.
   bool park_host_threads = true;
   size_t max_async_errors = 64;  // recorded uncaught errors kept (oldest dropped first)
+  // The environment's JavaScript heap limit in MiB (0: V8's default). Reaching it stops the
+  // environment's JavaScript (the call fails with Result::out_of_memory; later calls fail fast)
+  // instead of aborting the process.
+  size_t heap_limit_mib = 0;
 };
 
 class Environment;
