@@ -285,6 +285,38 @@ describe('hosts that destroy plugins late', () => {
 });
 
 describe('two TypeScript plugin libraries in one host process', () => {
+  it.each([
+    [
+      'loop',
+      'extract of field 0 did not finish within 500 ms and was stopped',
+      ['odd', 'even', 'odd', 'even'],
+    ],
+    [
+      'heap',
+      'out of memory in extract (field 0): reached the heap limit of 64 MiB',
+      [null, null, null, null],
+    ],
+  ] as const)('one faulting (%s) while the other keeps working', (fault, message, names) => {
+    const r = runDummy(
+      { start: 0, maxEvents: 4 },
+      '--extractor',
+      lib('parity'),
+      '--extractor-config',
+      JSON.stringify({ evenFault: fault }),
+      '--fields',
+      'dummy.value,parity.even,parity.name',
+      '--json',
+    );
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1); // the host's exit status counts the failed extractions
+    const rows = jsonLines(r.stdout);
+    expect(rows.map((e) => e['dummy.value'])).toEqual([1, 2, 3, 4]);
+    expect(rows.map((e) => e['parity.even'])).toEqual([null, null, null, null]);
+    // after a deadline the state is usable (its other fields work); out of memory stops it
+    expect(rows.map((e) => e['parity.name'])).toEqual(names);
+    expect(r.stderr.match(new RegExp(message.replace(/[()]/g, '\\$&'), 'g'))).toHaveLength(4);
+  });
+
   it('runs the dummy source with the parity extractor beside it', () => {
     const r = runDummy(
       { start: 0, maxEvents: 4 },
