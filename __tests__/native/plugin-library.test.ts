@@ -385,6 +385,32 @@ describe('calls past their deadline are stopped (the watchdog)', () => {
   });
 });
 
+describe('rejections and stack overflows fail the call with their message', () => {
+  const run = (throwIn: string, fault: string) =>
+    runHost([
+      'run',
+      lib('faulty'),
+      '--config',
+      JSON.stringify({ throwIn, fault }),
+      '--fields',
+      'faulty.text',
+    ]);
+
+  it.each([
+    ['init', 'reject', 'planned rejection in init'],
+    ['open', 'reject', 'planned rejection in open'],
+    ['nextBatch', 'reject', 'planned rejection in nextBatch'],
+    ['init', 'recursion', 'Maximum call stack size exceeded'],
+    ['nextBatch', 'recursion', 'Maximum call stack size exceeded'],
+    ['extract', 'recursion', 'Maximum call stack size exceeded'],
+  ])('%s with %s', (where, fault, message) => {
+    const r = run(where, fault);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(message);
+  });
+});
+
 describe('heap exhaustion stops the plugin state, not the host', () => {
   // The faulty plugin sets a heap limit of 64 MiB.
   const run = (throwIn: string) =>
