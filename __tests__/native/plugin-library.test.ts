@@ -40,6 +40,19 @@ function runDummy(open: object, ...options: string[]) {
 const SHARED_RUNTIME_SYMBOL = '_ZZN8falco_ts2rt4abi118SharedProcessStateEvE5state';
 
 /** Every symbol the library defines in its dynamic symbol table, with its nm type letter. */
+/** Runs the faulty fixture with the given config, extracting faulty.text. */
+function runFaulty(config: object, ...options: string[]) {
+  return runHost([
+    'run',
+    lib('faulty'),
+    '--config',
+    JSON.stringify(config),
+    '--fields',
+    'faulty.text',
+    ...options,
+  ]);
+}
+
 function exportedSymbols(library: string): string[] {
   const text = execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' });
   return text
@@ -339,15 +352,7 @@ describe('two TypeScript plugin libraries in one host process', () => {
 
 describe('calls past their deadline are stopped (the watchdog)', () => {
   // The faulty plugin sets a deadline of 1000 ms for every callback.
-  const run = (throwIn: string, fault: 'loop' | 'hang') =>
-    runHost([
-      'run',
-      lib('faulty'),
-      '--config',
-      JSON.stringify({ throwIn, fault }),
-      '--fields',
-      'faulty.text',
-    ]);
+  const run = (throwIn: string, fault: string) => runFaulty({ throwIn, fault });
 
   it.each([
     ['init', 'loop', 'init did not finish within 1000 ms and was stopped'],
@@ -386,15 +391,7 @@ describe('calls past their deadline are stopped (the watchdog)', () => {
 });
 
 describe('rejections and stack overflows fail the call with their message', () => {
-  const run = (throwIn: string, fault: string) =>
-    runHost([
-      'run',
-      lib('faulty'),
-      '--config',
-      JSON.stringify({ throwIn, fault }),
-      '--fields',
-      'faulty.text',
-    ]);
+  const run = (throwIn: string, fault: string) => runFaulty({ throwIn, fault });
 
   it.each([
     ['init', 'reject', 'planned rejection in init'],
@@ -413,16 +410,7 @@ describe('rejections and stack overflows fail the call with their message', () =
 
 describe('heap exhaustion stops the plugin state, not the host', () => {
   // The faulty plugin sets a heap limit of 64 MiB.
-  const run = (throwIn: string) =>
-    runHost([
-      'run',
-      lib('faulty'),
-      '--config',
-      JSON.stringify({ throwIn, fault: 'heap' }),
-      '--fields',
-      'faulty.text',
-      '--stats',
-    ]);
+  const run = (throwIn: string) => runFaulty({ throwIn, fault: 'heap' }, '--stats');
   const stopped = 'reached the heap limit of 64 MiB: the plugin state is stopped';
 
   it.each(['init', 'nextBatch'])('in %s fails the call with "out of memory in" that callback', (where) => {
@@ -446,17 +434,7 @@ describe('heap exhaustion stops the plugin state, not the host', () => {
 });
 
 describe('JavaScript errors never take the host down', () => {
-  const faulty = (throwIn: string, extra: string[] = []) =>
-    runHost([
-      'run',
-      lib('faulty'),
-      '--config',
-      JSON.stringify({ throwIn }),
-      '--fields',
-      'faulty.text',
-      '--json',
-      ...extra,
-    ]);
+  const faulty = (throwIn: string, extra: string[] = []) => runFaulty({ throwIn }, '--json', ...extra);
 
   it.each([
     ['init', 'planned failure in init'],

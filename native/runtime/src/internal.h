@@ -106,7 +106,7 @@ struct Environment::Impl {
   std::atomic<uint64_t> async_error_total{0};
   std::string load_error;  // set by the bootstrap when the bundle failed to load
 
-  // Watchdog (watchdog.cc): the deadline of the running top-level call in watchdog ticks (0: none,
+  // Watchdog (watchdog.cc): the deadline of the running top-level call in monotonic ms (0: none,
   // kWatchFiring: the watchdog claimed it and terminates the isolate), and the termination done.
   std::atomic<int64_t> watch_deadline{0};
   std::atomic<bool> watch_terminated{false};
@@ -174,13 +174,13 @@ constexpr int kJsStackKiB = 900;
 // scripts/assemble-platform.mjs). See runtime_files.cc.
 constexpr int kRuntimeFilesFd = 987;
 
-// The call watchdog (watchdog.cc): one thread per library copy of the runtime, ticking every
+// The call watchdog (watchdog.cc): one thread per library copy of the runtime, looking every
 // kWatchTickMs while environments exist, terminating isolates whose call passed its deadline.
 constexpr int kWatchTickMs = 10;
 constexpr int64_t kWatchFiring = -1;
 void WatchEnvironment(Environment::Impl* impl);
 void UnwatchEnvironment(Environment::Impl* impl);
-// A deadline `ms` milliseconds from now, in watchdog ticks (a relaxed load: cheap on the call path).
+// A deadline `ms` milliseconds from now (a coarse monotonic clock read: cheap on the call path).
 int64_t WatchDeadlineAfter(int ms);
 
 // Makes the JavaScript files libnode reads at its first context reachable (runtime_files.cc).

@@ -1,11 +1,13 @@
 // The call watchdog: a top-level call with a time limit stores its deadline in its environment
-// (one relaxed store, in ticks of a clock this thread advances); the watchdog thread claims an
+// (one store, in milliseconds of CLOCK_MONOTONIC_COARSE: a vDSO read of a few ns, exact to a few ms
+// even when this thread was not scheduled for a while); the watchdog thread claims an
 // overdue deadline with a compare-exchange and terminates the isolate's JavaScript. The caller,
 // when the call returns, takes the deadline back with an exchange: if the watchdog claimed it, the
 // caller waits for the termination to be issued, cancels it (the environment stays usable) and
 // fails the call with a timeout. So a termination never outlives the call it was meant for.
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -24,7 +26,6 @@ struct Watchdog {
   std::mutex mutex;
   std::condition_variable wake;
   std::set<Environment::Impl*> environments;  // guarded by mutex
-  std::atomic<int64_t> now_ticks{1};
   bool running = false;  // guarded by mutex
 };
 
@@ -33,9 +34,10 @@ Watchdog& TheWatchdog() {
   return *watchdog;
 }
 
-int64_t TicksNow() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count() / kWatchTickMs + 1;
+int64_t NowMs() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000 + 1;  // never 0 (0: no deadline)
 }
 
 void Run(Watchdog* w) {
@@ -43,8 +45,7 @@ void Run(Watchdog* w) {
   std::unique_lock<std::mutex> lock(w->mutex);
   while (!w->environments.empty() && !ProcessIsExiting()) {
     w->wake.wait_for(lock, std::chrono::milliseconds(kWatchTickMs));
-    const int64_t now = TicksNow();
-    w->now_ticks.store(now, std::memory_order_relaxed);
+    const int64_t now = NowMs();
     for (Environment::Impl* impl : w->environments) {
       int64_t deadline = impl->watch_deadline.load(std::memory_order_acquire);
       if (deadline <= 0 || now < deadline) continue;
@@ -63,7 +64,6 @@ void WatchEnvironment(Environment::Impl* impl) {
   Watchdog& w = TheWatchdog();
   std::lock_guard<std::mutex> lock(w.mutex);
   w.environments.insert(impl);
-  w.now_ticks.store(TicksNow(), std::memory_order_relaxed);
   if (w.running) return;
   // The watchdog blocks every asynchronous signal: they are the host's.
   sigset_t block, old;
@@ -84,10 +84,7 @@ void UnwatchEnvironment(Environment::Impl* impl) {
   w.environments.erase(impl);
 }
 
-int64_t WatchDeadlineAfter(int ms) {
-  // +1 tick: the clock may be up to one tick behind.
-  return TheWatchdog().now_ticks.load(std::memory_order_relaxed) + (ms + kWatchTickMs - 1) / kWatchTickMs + 1;
-}
+int64_t WatchDeadlineAfter(int ms) { return NowMs() + ms; }
 
 }  // namespace rt
 }  // namespace falco_ts
