@@ -40,19 +40,6 @@ function runDummy(open: object, ...options: string[]) {
 const SHARED_RUNTIME_SYMBOL = '_ZZN8falco_ts2rt4abi118SharedProcessStateEvE5state';
 
 /** Every symbol the library defines in its dynamic symbol table, with its nm type letter. */
-/** Runs the faulty fixture with the given config, extracting faulty.text. */
-function runFaulty(config: object, ...options: string[]) {
-  return runHost([
-    'run',
-    lib('faulty'),
-    '--config',
-    JSON.stringify(config),
-    '--fields',
-    'faulty.text',
-    ...options,
-  ]);
-}
-
 function exportedSymbols(library: string): string[] {
   const text = execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' });
   return text
@@ -66,7 +53,6 @@ function exportedSymbols(library: string): string[] {
 beforeAll(async () => {
   buildPluginLayer();
   libraries.set('dummy', await buildTsPlugin(path.join(repoRoot, 'examples/dummy/dummy.ts'), 'dummy'));
-  libraries.set('faulty', await buildTsPlugin(path.join(__dirname, 'fixtures/ts/faulty.ts'), 'faulty'));
   libraries.set('parity', await buildTsPlugin(path.join(__dirname, 'fixtures/ts/parity.ts'), 'parity'));
 }, 600_000);
 
@@ -165,27 +151,34 @@ describe('examples/dummy as a plugin library', () => {
     expect(lines[lines.length - 1]).toMatch(/^progress: 100\.00% 4 of 4 events$/);
   });
 
-  it('survives 100 init/destroy cycles', () => {
-    const r = runHost(
-      [
-        'run',
-        lib('dummy'),
-        '--config',
-        '{"jitter":0}',
-        '--open',
-        '{"maxEvents":3}',
-        '--fields',
-        'dummy.value',
-        '--cycles',
-        '100',
-        '--json',
-      ],
-      300_000,
-    );
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-    expect(jsonLines(r.stdout)).toHaveLength(300);
-  }, 300_000);
+  it('survives 1,000 init/destroy cycles without growing (peak RSS within 25% of 100 cycles)', () => {
+    const cycles = (n: number) => {
+      const r = runHost(
+        [
+          'run',
+          lib('dummy'),
+          '--config',
+          '{"jitter":0}',
+          '--open',
+          '{"maxEvents":3}',
+          '--fields',
+          'dummy.value',
+          '--cycles',
+          String(n),
+          '--stats',
+        ],
+        600_000,
+      );
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim().split('\n')).toHaveLength(3 * n);
+      return JSON.parse(r.stderr.trim().split('\n').pop() ?? '{}') as { maxRssKb: number; errors: number };
+    };
+    const few = cycles(100);
+    const many = cycles(1000);
+    expect(many.errors).toBe(0);
+    expect(many.maxRssKb).toBeLessThan(few.maxRssKb * 1.25);
+  }, 600_000);
 
   it('runs two plugin states from two threads at once', () => {
     const r = runDummy(
@@ -303,13 +296,15 @@ describe('two TypeScript plugin libraries in one host process', () => {
       'loop',
       'extract of field 0 did not finish within 500 ms and was stopped',
       ['odd', 'even', 'odd', 'even'],
+      4,
     ],
     [
       'heap',
       'out of memory in extract (field 0): reached the heap limit of 64 MiB',
       [null, null, null, null],
+      8, // the stopped state fails parity.name too, with the message of the call that stopped it
     ],
-  ] as const)('one faulting (%s) while the other keeps working', (fault, message, names) => {
+  ] as const)('one faulting (%s) while the other keeps working', (fault, message, names, failures) => {
     const r = runDummy(
       { start: 0, maxEvents: 4 },
       '--extractor',
@@ -327,7 +322,7 @@ describe('two TypeScript plugin libraries in one host process', () => {
     expect(rows.map((e) => e['parity.even'])).toEqual([null, null, null, null]);
     // after a deadline the state is usable (its other fields work); out of memory stops it
     expect(rows.map((e) => e['parity.name'])).toEqual(names);
-    expect(r.stderr.match(new RegExp(message.replace(/[()]/g, '\\$&'), 'g'))).toHaveLength(4);
+    expect(r.stderr.match(new RegExp(message.replace(/[()]/g, '\\$&'), 'g'))).toHaveLength(failures);
   });
 
   it('runs the dummy source with the parity extractor beside it', () => {
@@ -347,161 +342,6 @@ describe('two TypeScript plugin libraries in one host process', () => {
       [3, false, 'odd'],
       [4, true, 'even'],
     ]);
-  });
-});
-
-describe('calls past their deadline are stopped (the watchdog)', () => {
-  // The faulty plugin sets a deadline of 1000 ms for every callback.
-  const run = (throwIn: string, fault: string) => runFaulty({ throwIn, fault });
-
-  it.each([
-    ['init', 'loop', 'init did not finish within 1000 ms and was stopped'],
-    ['init', 'hang', 'init did not finish within 1000 ms and was stopped'],
-    ['open', 'loop', 'open did not finish within 1000 ms and was stopped'],
-    ['open', 'hang', 'open did not finish within 1000 ms and was stopped'],
-    ['nextBatch', 'loop', 'nextBatch did not finish within 1000 ms and was stopped'],
-    ['nextBatch', 'hang', 'nextBatch did not finish within 1000 ms and was stopped'],
-  ] as const)('%s with %s fails naming the callback and the deadline', (where, fault, message) => {
-    const started = Date.now();
-    const r = run(where, fault);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(message);
-    expect(Date.now() - started).toBeLessThan(30_000);
-  });
-
-  it('an endless extractor fails each call and the state stays usable for the next events', () => {
-    const r = run('extract', 'loop');
-    expect(r.signal).toBeNull();
-    const timeouts = r.stderr.match(/extract of field 0 did not finish within 1000 ms and was stopped/g);
-    expect(timeouts).toHaveLength(3); // one per event: every call entered JavaScript again
-  });
-
-  it.each([
-    ['close', 'loop'],
-    ['close', 'hang'],
-    ['destroy', 'loop'],
-    ['destroy', 'hang'],
-  ] as const)('%s with %s is abandoned after its deadline and the host ends normally', (where, fault) => {
-    const r = run(where, fault);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(3);
-  });
-});
-
-describe('rejections and stack overflows fail the call with their message', () => {
-  const run = (throwIn: string, fault: string) => runFaulty({ throwIn, fault });
-
-  it.each([
-    ['init', 'reject', 'planned rejection in init'],
-    ['open', 'reject', 'planned rejection in open'],
-    ['nextBatch', 'reject', 'planned rejection in nextBatch'],
-    ['init', 'recursion', 'Maximum call stack size exceeded'],
-    ['nextBatch', 'recursion', 'Maximum call stack size exceeded'],
-    ['extract', 'recursion', 'Maximum call stack size exceeded'],
-  ])('%s with %s', (where, fault, message) => {
-    const r = run(where, fault);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(message);
-  });
-});
-
-describe('heap exhaustion stops the plugin state, not the host', () => {
-  // The faulty plugin sets a heap limit of 64 MiB.
-  const run = (throwIn: string) => runFaulty({ throwIn, fault: 'heap' }, '--stats');
-  const stopped = 'reached the heap limit of 64 MiB: the plugin state is stopped';
-
-  it.each(['init', 'nextBatch'])('in %s fails the call with "out of memory in" that callback', (where) => {
-    const r = run(where);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`out of memory in ${where}: ${stopped}`);
-  });
-
-  it('in an extractor fails that call, later calls fail fast, and memory stays near the limit', () => {
-    const r = run('extract');
-    expect(r.signal).toBeNull();
-    expect(
-      r.stderr.match(new RegExp(`out of memory in extract \\(field 0\\): ${stopped}`, 'g')),
-    ).toHaveLength(3);
-    const stats = JSON.parse(r.stderr.split('\n').find((l) => l.startsWith('{"events"')) ?? '{}') as {
-      maxRssKb: number;
-    };
-    expect(stats.maxRssKb).toBeLessThan(400 * 1024);
-  });
-});
-
-describe('JavaScript errors never take the host down', () => {
-  const faulty = (throwIn: string, extra: string[] = []) => runFaulty({ throwIn }, '--json', ...extra);
-
-  it.each([
-    ['init', 'planned failure in init'],
-    ['open', 'planned failure in open'],
-    ['nextBatch', 'planned failure in nextBatch'],
-    ['extract', 'cannot extract faulty.text from event 1: planned failure in extract'],
-  ])('a throw in %s fails the call with its message', (where, message) => {
-    const r = faulty(where);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(message);
-  });
-
-  it('a throw in list_open_params fails that call with its message', () => {
-    const r = faulty('openParams', ['--list-open-params']);
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('list_open_params failed: planned failure in openParams');
-    expect(jsonLines(r.stdout)).toHaveLength(3);
-  });
-
-  it('a throw in event_to_string is shown as the text and the run continues', () => {
-    const r = faulty('eventToString');
-    expect(r.signal).toBeNull();
-    expect(jsonLines(r.stdout).map((e) => e['evt.plugininfo'])).toEqual(
-      Array(3).fill('error: planned failure in eventToString'),
-    );
-  });
-
-  it('a throw in progress is logged once per capture and shown as the progress detail', () => {
-    const r = faulty('progress', ['--progress']);
-    expect(r.signal).toBeNull();
-    expect(r.stderr.match(/progress failed/g)).toHaveLength(1);
-    expect(r.stderr).toContain(
-      'progress failed (reported once for this capture): planned failure in progress',
-    );
-    expect(r.stderr).toMatch(/progress: 0\.00% progress unavailable: planned failure in progress/);
-  });
-
-  it('a throw in progress, close or destroy is reported and the host ends normally', () => {
-    for (const where of ['progress', 'close', 'destroy']) {
-      const r = faulty(where, ['--progress']);
-      expect(r.signal).toBeNull();
-      expect(jsonLines(r.stdout)).toHaveLength(3);
-    }
-  });
-
-  it('process.exit() in the plugin does not end the host', () => {
-    const r = faulty('exit');
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/exit/i);
-  });
-
-  it('uncaught async errors are recorded and logged, not fatal', () => {
-    const r = faulty('async');
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-    expect(jsonLines(r.stdout)).toHaveLength(3);
-    expect(r.stderr).toContain('planned unhandled rejection');
-  });
-
-  it('console output goes to the host logger, not to stdout', () => {
-    const r = faulty('none');
-    expect(r.status).toBe(0);
-    expect(r.stdout).not.toContain('faulty init');
-    expect(r.stderr).toContain('faulty init with throwIn=none');
   });
 });
 

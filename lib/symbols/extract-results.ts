@@ -7,6 +7,7 @@ import {
   RESULT_FIXED_BYTES_PER_VALUE,
 } from './exchange-layout';
 import { grownBuffer, type HostMemory } from './host-memory';
+import { isUnawaitedPromise } from './settle';
 
 const TWO_32 = 0x1_0000_0000;
 const MAX_U64 = 0xffff_ffff_ffff_ffffn;
@@ -20,6 +21,7 @@ export class FieldValueError extends Error {
 }
 
 function describe(value: unknown): string {
+  if (isUnawaitedPromise(value)) return 'a Promise (extractors return their value synchronously)';
   if (typeof value === 'string')
     return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
   if (typeof value === 'bigint') return `bigint ${value}n`;

@@ -27,7 +27,7 @@ import {
 import { ExtractResults } from './extract-results';
 import { grownBuffer, type HostMemory } from './host-memory';
 import { ReturnCode } from './return-codes';
-import { settle, type MaybePromise } from './settle';
+import { isUnawaitedPromise, settle, type MaybePromise } from './settle';
 
 interface OpenInstance {
   readonly instance: NextBatch & Partial<Progresser> & { close?(): void | Promise<void> };
@@ -49,6 +49,17 @@ type ExtractorPlugin = BasePlugin & Fields & Partial<Extract> & { eventContext(e
  * `getLastError` returns. Per-event paths (`nextBatch`, `extract`) exchange data only through the shared
  * buffers of `exchange-layout.ts`.
  */
+/** What `progress()` returned, checked: `{value, detail?}`, synchronously. */
+function checkedProgress(progress: unknown): { value: number; detail?: string } {
+  const shape = 'progress() must return {value: a number from 0 to 1, detail?: a string}';
+  if (isUnawaitedPromise(progress)) throw new TypeError(`${shape} synchronously, got a Promise`);
+  const { value, detail } = (progress ?? {}) as { value?: unknown; detail?: unknown };
+  if (typeof value !== 'number' || (detail !== undefined && typeof detail !== 'string')) {
+    throw new TypeError(`${shape}, got ${JSON.stringify(progress) ?? String(progress)}`);
+  }
+  return detail === undefined ? { value } : { value, detail };
+}
+
 export class PluginSymbols {
   /** The control block shared with the host. */
   readonly control: Int32Array;
@@ -233,7 +244,7 @@ export class PluginSymbols {
     const instance = open?.instance;
     if (open === undefined || typeof instance?.progress !== 'function') return '';
     try {
-      const { value, detail } = instance.progress();
+      const { value, detail } = checkedProgress(instance.progress());
       const clamped = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
       this.control[ControlI32.ProgressPct] = Math.round(clamped * 10000);
       return detail ?? `${(clamped * 100).toFixed(2)}%`;

@@ -6,6 +6,17 @@ function isThenable<T>(value: MaybePromise<T>): value is Promise<T> {
 }
 
 /**
+ * Whether a callback that must answer synchronously returned a Promise instead; if so, the Promise is
+ * marked handled, since the call reports it as a wrong value (its rejection would otherwise be reported
+ * a second time as unhandled).
+ */
+export function isUnawaitedPromise(value: unknown): boolean {
+  if (!isThenable(value)) return false;
+  (value as Promise<unknown>).then(undefined, () => undefined);
+  return true;
+}
+
+/**
  * Runs `step`, then `onValue` with its result, synchronously when the step is synchronous (the hot path
  * allocates no promise) and after it settles otherwise. Anything `step` or `onValue` throws or rejects
  * goes to `onError`.

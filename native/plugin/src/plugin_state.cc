@@ -64,7 +64,8 @@ PluginState::~PluginState() {
     return;
   }
   if (env_) {
-    CallJs(fn_.destroy, {}, rt::Want::kVoid);
+    const bool alive = env_->alive();
+    if (!CallJs(fn_.destroy, {}, rt::Want::kVoid) && alive) LogLastError("destroy");
     {
       rt::CallScope scope(*env_);
       extract_fn_.reset();
@@ -187,12 +188,19 @@ const PluginState::CallPolicy& PluginState::PolicyOf(rt::FunctionId fn) const {
 bool PluginState::CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result) {
   const CallPolicy& policy = PolicyOf(fn);
   if (!env_->Call(fn, args, want, result, policy.options)) {
-    SetError(PathOf(result), result.out_of_memory ? std::string("out of memory in ") + policy.name + ": " + result.error
+    SetError(PathOf(result), result.out_of_memory ? OutOfMemoryError(policy.name, result.error)
                              : result.timed_out   ? std::string(policy.name) + " " + result.error
                                                   : result.error);
     return false;
   }
   return true;
+}
+
+std::string PluginState::OutOfMemoryError(const char* callback, const std::string& error) {
+  // Every later call fails with the message of the call that reached the limit.
+  std::lock_guard<std::mutex> lock(stopped_mutex_);
+  if (stopped_error_.empty()) stopped_error_ = std::string("out of memory in ") + callback + ": " + error;
+  return stopped_error_;
 }
 
 void PluginState::FetchLastError(const char* call, rt::Result& result) {
@@ -217,6 +225,14 @@ void PluginState::Adopt(BufferKind kind, int32_t id, uint8_t* data, size_t size)
       batches_[id] = {data, size};
       break;
   }
+}
+
+void PluginState::LogLastError(const char* call) {
+  // The SDK logs what the plugin's close/destroy threw; this is what it could not: the call was
+  // stopped (deadline, heap limit) or ended the environment (process.exit). A state stopped
+  // before the call was reported by the call that stopped it.
+  const std::string line = std::string(call) + " failed: " + last_error_;
+  Log(SS_PLUGIN_LOG_SEV_ERROR, line.data(), line.size());
 }
 
 void PluginState::Log(int severity, const char* message, size_t length) {
@@ -247,7 +263,8 @@ Instance* PluginState::Open(const char* params, ss_plugin_rc* rc) {
 void PluginState::Close(Instance* instance) {
   std::unique_ptr<Instance> owned(instance);
   std::lock_guard<std::mutex> lock(mutex_);
-  CallJs(fn_.close, {rt::Arg::Int32(instance->handle)}, rt::Want::kVoid);
+  const bool alive = env_->alive();
+  if (!CallJs(fn_.close, {rt::Arg::Int32(instance->handle)}, rt::Want::kVoid) && alive) LogLastError("close");
   batches_.erase(instance->handle);
 }
 
@@ -296,7 +313,17 @@ ss_plugin_rc PluginState::NextBatch(Instance* instance, uint32_t* nevts, ss_plug
 const char* PluginState::Progress(Instance* instance, uint32_t* progress_pct) {
   std::lock_guard<std::mutex> lock(mutex_);
   *progress_pct = 0;
-  if (!CallJs(fn_.progress, {rt::Arg::Int32(instance->handle)}, rt::Want::kString)) return "";
+  if (!CallJs(fn_.progress, {rt::Arg::Int32(instance->handle)}, rt::Want::kString)) {
+    // get_progress has no error path: the detail says it, and the log once per capture (as the SDK
+    // does for a throwing progress()).
+    instance->progress = "progress unavailable: " + last_error_;
+    if (!instance->progress_failure_logged) {
+      instance->progress_failure_logged = true;
+      const std::string line = "progress failed (reported once for this capture): " + last_error_;
+      Log(SS_PLUGIN_LOG_SEV_ERROR, line.data(), line.size());
+    }
+    return instance->progress.c_str();
+  }
   *progress_pct = static_cast<uint32_t>(control_i32()[ctl::kProgressPct]);
   instance->progress = result_.str;
   return instance->progress.c_str();
@@ -376,8 +403,8 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_,
                          extract_policy_.options)) {
       SetError(kEventPath, event_result_.out_of_memory
-                               ? "out of memory in extract (field " + std::to_string(field.field_id) + "): " +
-                                     event_result_.error
+                               ? OutOfMemoryError(("extract (field " + std::to_string(field.field_id) + ")").c_str(),
+                                                  event_result_.error)
                            : event_result_.timed_out
                                ? "extract of field " + std::to_string(field.field_id) + " " + event_result_.error
                                : event_result_.error);

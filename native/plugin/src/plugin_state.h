@@ -22,6 +22,7 @@ struct Instance {
   int32_t handle = 0;
   std::vector<ss_plugin_event*> events;  // pointers into the batch buffer, valid until the next call
   std::string progress;
+  bool progress_failure_logged = false;  // a stopped progress call is logged once per capture
 };
 
 class PluginState {
@@ -91,6 +92,10 @@ class PluginState {
   bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want);
   bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result);
   void FetchLastError(const char* call, rt::Result& result);
+  // The error of a call that failed because the heap limit was reached, in it or earlier.
+  std::string OutOfMemoryError(const char* callback, const std::string& error);
+  // Logs the failure of a call whose error the host never asks for (close, destroy).
+  void LogLastError(const char* call);
   void FetchLastError(const char* call) { FetchLastError(call, result_); }
   bool LoadEvent(const ss_plugin_event_input* evt);
   bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy);
@@ -125,6 +130,8 @@ class PluginState {
   bool KeyString(v8::Isolate* isolate, const char* key, v8::Local<v8::Value>* out);
   rt::Result result_;
   rt::Result event_result_;
+  std::mutex stopped_mutex_;
+  std::string stopped_error_;   // why the state was stopped (the heap limit), from the call it happened in
   std::string last_error_;      // failures of the calls serialised by mutex_
   std::string event_error_;     // failures of extract_fields / event_to_string
   std::atomic<bool> latest_on_event_path_{false};

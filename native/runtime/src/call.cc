@@ -443,10 +443,24 @@ namespace {
 
 // Arms the watchdog for a top-level call with a time limit; on destruction takes the deadline back
 // and, when the watchdog fired, cancels the termination and turns the call into a timeout.
+// Counts a call into the environment's JavaScript for as long as it runs.
+class CallDepth {
+ public:
+  explicit CallDepth(Environment::Impl* impl) : impl_(impl), outermost_(impl->call_depth++ == 0) {}
+  ~CallDepth() { --impl_->call_depth; }
+  bool outermost() const { return outermost_; }
+  CallDepth(const CallDepth&) = delete;
+  CallDepth& operator=(const CallDepth&) = delete;
+
+ private:
+  Environment::Impl* impl_;
+  bool outermost_;
+};
+
 class WatchedCall {
  public:
-  WatchedCall(Environment::Impl* impl, const CallOptions& opts, bool nested, Result& r)
-      : impl_(opts.time_limit_ms >= 0 && !nested ? impl : nullptr), limit_ms_(opts.time_limit_ms), r_(r) {
+  WatchedCall(Environment::Impl* impl, const CallOptions& opts, bool outermost, Result& r)
+      : impl_(opts.time_limit_ms >= 0 && outermost ? impl : nullptr), limit_ms_(opts.time_limit_ms), r_(r) {
     if (impl_ != nullptr) impl_->watch_deadline.store(WatchDeadlineAfter(limit_ms_), std::memory_order_release);
   }
   ~WatchedCall() {
@@ -480,7 +494,8 @@ bool Environment::CallValue(CallScope& scope, v8::Local<v8::Function> fn, v8::Lo
   if (impl->dead.load(std::memory_order_relaxed)) return DeadError(impl, r);
   bool ok = false;
   {
-    WatchedCall watched(impl, opts, scope.nested(), r);
+    CallDepth depth(impl);
+    WatchedCall watched(impl, opts, depth.outermost(), r);
     ok = CallValueUnwatched(scope, fn, recv, argc, argv, want, r, opts, out_value);
   }
   if (impl->out_of_memory.load()) {
@@ -556,7 +571,7 @@ bool Environment::CallValueUnwatched(CallScope& scope, v8::Local<v8::Function> f
 
   if (opts.await_promise && value->IsPromise()) {
     v8::Local<v8::Promise> promise = value.As<v8::Promise>();
-    if (!AwaitPromise(impl, isolate, promise, opts, !scope.nested(), r)) return false;
+    if (!AwaitPromise(impl, isolate, promise, opts, impl->call_depth == 1, r)) return false;
     if (promise->State() == v8::Promise::kRejected) {
       FormatThrown(isolate, context, promise->Result(), v8::Local<v8::Message>(), &r.error);
       return false;

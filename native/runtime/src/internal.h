@@ -110,6 +110,10 @@ struct Environment::Impl {
   // kWatchFiring: the watchdog claimed it and terminates the isolate), and the termination done.
   std::atomic<int64_t> watch_deadline{0};
   std::atomic<bool> watch_terminated{false};
+  // Calls into this environment's JavaScript on the stack (under its lock): only the outermost one
+  // is watched, and only it may unlock the isolate while it awaits a Promise. A CallScope opened by
+  // native code around a call (to load an event first) is not a call.
+  int call_depth = 0;
 
   // Loop bookkeeping.
   std::atomic<int> uv_run_depth{0};  // >0 while some thread runs uv_run for this env
