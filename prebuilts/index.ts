@@ -17,7 +17,7 @@ export type { PullFunction, PullResult, PullInstanceOptions } from './pull-insta
 export { newPushInstance, PushInstance } from './push-instance';
 export type { PushInstanceOptions, PushStats } from './push-instance';
 export { PushQueue, DEFAULT_PUSH_QUEUE_CAPACITY } from './push-queue';
-export type { OfferResult } from './push-queue';
+export type { OfferResult, DeliveryReceipt } from './push-queue';
 export { PushOverflowError } from './push-sources';
 export type { PushSource, OverflowPolicy } from './push-sources';
 export { openWebhookSource, WebhookSource } from './webhook/webhook-source';
@@ -31,8 +31,15 @@ export {
   MAX_WEBHOOK_QUEUE,
   parseWebhookConfig,
   isLoopbackAddress,
+  WEBHOOK_ACKNOWLEDGE_MODES,
 } from './webhook/webhook-config';
-export type { WebhookConfig, WebhookConfigInput, WebhookAuth, WebhookReplay } from './webhook/webhook-config';
+export type {
+  WebhookConfig,
+  WebhookConfigInput,
+  WebhookAuth,
+  WebhookReplay,
+  WebhookAcknowledge,
+} from './webhook/webhook-config';
 export { bodyAsEvent } from './webhook/webhook-server';
 export type { WebhookRequest, WebhookToEvents } from './webhook/webhook-server';
 export type { WebhookCounters } from './webhook/webhook-counters';

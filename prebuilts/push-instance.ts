@@ -115,6 +115,28 @@ export class PushInstance extends SourceInstance {
   }
 
   /**
+   * Drops every buffered event (the queue's waiting receipts are told `notDelivered`) and counts them in
+   * `stats.undeliveredEvents`; returns how many were dropped. For a subclass that knows they can never be
+   * delivered (the host closed the instance and calls `nextBatch` no more).
+   */
+  protected discardBuffered(): number {
+    const dropped = this.queue.clear();
+    this.discarded += dropped;
+    return dropped;
+  }
+
+  /**
+   * The warning logged when the instance stops with `left` events buffered that later `nextBatch` calls
+   * can still deliver (the drain). Subclasses say what it means for their producers.
+   */
+  protected drainWarning(left: number): string {
+    return (
+      `${this.sourceName}: stopped with ${left} events buffered but not yet delivered: next_batch returns them ` +
+      `before EOF; they are lost if the host stops calling it`
+    );
+  }
+
+  /**
    * At the stop: ends the queue (no event is accepted any more) and keeps what it holds for the drain —
    * unless EOF was already returned, then those events can never be delivered. Logs once what is left.
    */
@@ -123,15 +145,12 @@ export class PushInstance extends SourceInstance {
     const left = this.queue.length;
     if (left === 0) return;
     if (this.eofDelivered) {
-      this.discarded += this.queue.clear();
+      this.discardBuffered();
       this.warn(
         `${this.sourceName}: ${left} buffered events were discarded: the source ended before delivering them`,
       );
     } else {
-      this.warn(
-        `${this.sourceName}: stopped with ${left} events buffered but not yet delivered: next_batch returns them ` +
-          `before EOF; they are lost if the host stops calling it`,
-      );
+      this.warn(this.drainWarning(left));
     }
   }
 

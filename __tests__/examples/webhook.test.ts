@@ -82,7 +82,7 @@ describe('examples/webhook in the harness', () => {
     expect(seventh?.size).toBe(BigInt(Buffer.byteLength(seventh?.info ?? '')));
     await capture.close();
     expect(harness.logs.map((l) => l.message)).toContain(
-      'webhook closed: 200 requests, 200 accepted, 0 rejected, 200 events',
+      'webhook closed: 200 requests, 200 accepted, 0 rejected, 200 events, 0 dropped at close',
     );
     await expect(send(url, '{}', { headers: auth })).rejects.toThrow(/ECONNREFUSED/); // the port is free again
   });
@@ -96,9 +96,10 @@ describe('examples/webhook in the harness', () => {
         .status,
     ).toBe(403);
     expect((await send(url, '{"user":', { headers: auth })).status).toBe(400);
-    expect((await send(url, '{"user":"bob"}', { headers: auth })).status).toBe(200);
+    const bob = send(url, '{"user":"bob"}', { headers: auth }); // answered once the capture takes it
     const events: CapturedEvent[] = [];
     for await (const event of capture.events({ maxEvents: 1 })) events.push(event);
+    expect(await bob).toMatchObject({ status: 200, json: { delivered: 1 } });
     expect(state.extract(events[0], 'webhook.value[/user]')).toBe('bob');
     expect(state.extract(events[0], 'webhook.value[/missing]')).toBeUndefined();
     expect(() => state.extract(events[0], 'webhook.value[user]')).toThrow(
@@ -120,6 +121,7 @@ describe('examples/webhook in the harness', () => {
       properties: Record<string, { default?: unknown }>;
     };
     expect(schema.properties.listenAddress.default).toBe('127.0.0.1');
+    expect(schema.properties.acknowledge.default).toBe('delivered');
     expect(Object.keys(schema.properties)).toEqual(
       expect.arrayContaining([
         'listenAddress',
@@ -129,7 +131,9 @@ describe('examples/webhook in the harness', () => {
         'tls',
         'maxBodyBytes',
         'maxQueue',
+        'acknowledge',
         'batchTimeoutMs',
+        'batchSize',
       ]),
     );
   });
@@ -154,12 +158,13 @@ describe('examples/webhook in the harness', () => {
     for (const name of used) expect(declared).toContain(name.replace(/\[.*$/, ''));
     const capture = await state.open();
     const body = '{"action":"login","outcome":"failure","user":"alice","ip":"203.0.113.7","app":"crm"}';
-    await send(listeningUrl(harness), body, { headers: auth });
+    const answer = send(listeningUrl(harness), body, { headers: auth });
     const [event] = await (async () => {
       const got: CapturedEvent[] = [];
       for await (const e of capture.events({ maxEvents: 1 })) got.push(e);
       return got;
     })();
+    expect((await answer).status).toBe(200);
     const values = Object.fromEntries(used.map((name) => [name, state.extract(event, name)]));
     expect(values).toMatchObject({
       'webhook.value[/action]': 'login',

@@ -29,8 +29,12 @@ const sign = (body: string, prefix = '') =>
 const open: WebhookSource[] = [];
 const warnings: string[] = [];
 const logger = { warn: (message: string) => void warnings.push(message) };
+/** A source on a free port; answers come when events are queued (these tests POST before consuming). */
 async function start(config: WebhookConfigInput = {}, options: WebhookSourceOptions = {}) {
-  const source = await openWebhookSource({ port: 0, ...config }, { logger, ...options });
+  const source = await openWebhookSource(
+    { port: 0, acknowledge: 'queued', ...config },
+    { logger, ...options },
+  );
   open.push(source);
   return source;
 }
@@ -164,6 +168,25 @@ describe('webhook hardening: connections and timeouts', () => {
     expect(await collectTexts(source, 1)).toEqual(['{"good":true}']);
   });
 
+  it('holds at most maxConnections + 64 connections whatever the flood: the others are closed at once, counted', async () => {
+    const source = await start({ ...timeouts, maxConnections: 10 });
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, source.openConnections)), 1);
+    const flood = Array.from({ length: 200 }, () => openRaw(source.port));
+    raws.push(...flood);
+    try {
+      await until(() => source.counters.refusedConnections === 190, '190 refused connections');
+      const ends = await Promise.all(flood.map((c) => c.done));
+      expect(ends.filter((e) => e.status === 408)).toHaveLength(10); // the admitted ones, at headersTimeout
+      expect(ends.filter((e) => e.ms < 1000 && e.status === undefined).length).toBeGreaterThanOrEqual(100);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(peak).toBeLessThanOrEqual(10 + 64);
+    await until(() => source.openConnections === 0, 'the connections to close');
+    expect(await send(source.url, '{"good":true}')).toMatchObject({ status: 200 });
+  });
+
   it('cuts off a header trickle at headersTimeout and a body trickle at requestTimeout', async () => {
     const source = await start({ ...timeouts, auth: { type: 'token', token: TOKEN } });
     const headers = openRaw(source.port);
@@ -284,6 +307,10 @@ describe('webhook hardening: config bounds', () => {
       'headersTimeout: must not exceed requestTimeout (10000)',
     ],
     [
+      { acknowledge: 'later' },
+      "acknowledge: Invalid enum value. Expected 'delivered' | 'queued', received 'later'",
+    ],
+    [
       { replay: { timestampHeader: 'x-ts' } },
       'replay.timestampHeader: needs auth type "hmac": the timestamp must be signed',
     ],
@@ -293,6 +320,7 @@ describe('webhook hardening: config bounds', () => {
 
   it('has safe defaults, in seconds', () => {
     expect(WebhookConfigSchema.parse({})).toMatchObject({
+      acknowledge: 'delivered',
       maxQueue: 1024,
       maxConnections: 256,
       maxPendingBytes: 16 * 1024 * 1024,

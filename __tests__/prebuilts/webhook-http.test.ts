@@ -25,8 +25,12 @@ const SECRET = 'an-hmac-secret-0123456789';
 const open: WebhookSource[] = [];
 const warnings: string[] = [];
 const logger = { warn: (message: string) => void warnings.push(message) };
+/** A source on a free port; answers come when events are queued (these tests POST before consuming). */
 async function start(config: WebhookConfigInput = {}, options: WebhookSourceOptions = {}) {
-  const source = await openWebhookSource({ port: 0, ...config }, { logger, ...options });
+  const source = await openWebhookSource(
+    { port: 0, acknowledge: 'queued', ...config },
+    { logger, ...options },
+  );
   open.push(source);
   return source;
 }
@@ -195,6 +199,7 @@ describe('webhook source: refusals', () => {
       accepted: 3,
       rejected: 1,
       queued: 3,
+      droppedAtClose: 0,
       duplicates: 0,
       refusedConnections: 0,
       rejections: expect.objectContaining({ queueFull: 1 }),
@@ -320,7 +325,10 @@ describe('webhook source: TLS, lifecycle and configuration', () => {
   });
 
   it('closing settles a pending next_batch with EOF, ends keep-alive connections and frees the port', async () => {
-    const source = await openWebhookSource({ port: 0 }, { timeout: 60_000, batchSize: 1 });
+    const source = await openWebhookSource(
+      { port: 0, acknowledge: 'queued' },
+      { timeout: 60_000, batchSize: 1 },
+    );
     const agent = keepAliveAgent(1);
     expect((await send(source.url, '{"a":1}', { agent })).status).toBe(200);
     await collectTexts(source, 1);

@@ -22,8 +22,9 @@ import {
 import { parsePointer, resolvePointer } from './json-pointer';
 
 /**
- * Init config: the webhook's settings (listen address, port, path, auth, TLS, limits, timeouts) and the
- * batch timeout; `refineWebhookConfig` adds the checks spanning several keys, so `init` refuses them.
+ * Init config: the webhook's settings (listen address, port, path, auth, TLS, limits, timeouts, when a
+ * request is acknowledged) and the batch's size and timeout; `refineWebhookConfig` adds the checks spanning
+ * several keys, so `init` refuses them.
  */
 export const WebhookPluginConfig = refineWebhookConfig(
   WebhookConfigObject.extend({
@@ -33,6 +34,16 @@ export const WebhookPluginConfig = refineWebhookConfig(
       .positive()
       .default(30)
       .describe('Longest a batch waits for more events, in milliseconds'),
+    batchSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(128)
+      .describe(
+        'Most events per batch (1 to 4096); a host that stops mid-batch skips the rest of that batch, ' +
+          'so with 1 every event answered 2xx is also processed',
+      ),
   }),
 );
 
@@ -74,14 +85,16 @@ export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
   }
 
   async open(): Promise<WebhookSource> {
-    const { batchTimeoutMs, ...webhook } = this.config;
+    const { batchTimeoutMs, batchSize, ...webhook } = this.config;
     const source: WebhookSource = await openWebhookSource(webhook, {
       timeout: batchTimeoutMs,
+      batchSize,
       logger: this.logger,
       onClose: () => {
-        const { received, accepted, rejected, queued } = source.counters;
+        const { received, accepted, rejected, queued, droppedAtClose } = source.counters;
         this.logger.info(
-          `webhook closed: ${received} requests, ${accepted} accepted, ${rejected} rejected, ${queued} events`,
+          `webhook closed: ${received} requests, ${accepted} accepted, ${rejected} rejected, ${queued} events, ` +
+            `${droppedAtClose} dropped at close`,
         );
       },
     });

@@ -11,6 +11,7 @@ export type WebhookRejectionReason =
   | 'unavailable'
   | 'overloaded'
   | 'aborted'
+  | 'closedBeforeDelivery'
   | 'internalError';
 
 /** Every rejection reason, in a stable order. */
@@ -26,6 +27,7 @@ export const WEBHOOK_REJECTION_REASONS: readonly WebhookRejectionReason[] = [
   'unavailable',
   'overloaded',
   'aborted',
+  'closedBeforeDelivery',
   'internalError',
 ];
 

@@ -172,6 +172,11 @@ export class DeliveryIdCache {
     }
   }
 
+  /** Forgets an id (its delivery failed: a repeat must be queued again). */
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
+
   private expire(now: number): void {
     for (const [id, expiresAt] of this.seen) {
       if (expiresAt > now) break;

@@ -71,6 +71,21 @@ export const WebhookAuthSchema = z
     return { type: 'none' };
   });
 
+/** The values of the config's `acknowledge` key. */
+export const WEBHOOK_ACKNOWLEDGE_MODES = ['delivered', 'queued'] as const;
+
+/**
+ * When a webhook answers a request 2xx:
+ *
+ * - `'delivered'` (default): once every event the request made has been taken by `nextBatch` into a
+ *   batch returned to the host (`{"delivered": n}`). When the host closes the instance first, the request
+ *   is answered 503 instead, saying how many of its events were delivered; so a 2xx means delivered, also
+ *   when the host stops.
+ * - `'queued'`: as soon as its events are queued (`{"queued": n}`). Lower latency per request, but events
+ *   still queued when the host stops calling `next_batch` are lost (counted and logged).
+ */
+export type WebhookAcknowledge = (typeof WEBHOOK_ACKNOWLEDGE_MODES)[number];
+
 /** Largest `maxQueue`: the queue grows with use, but a bound keeps a typo from allowing gigabytes. */
 export const MAX_WEBHOOK_QUEUE = 1_000_000;
 
@@ -139,7 +154,8 @@ export type WebhookReplay = z.output<typeof WebhookReplaySchema>;
 /**
  * The keys of a webhook configuration, as a zod object a plugin extends with its own keys. Give the
  * result to `refineWebhookConfig` (which adds the checks spanning several keys) before using it as an init
- * schema; `WebhookConfigSchema` is this object, refined.
+ * schema; `WebhookConfigSchema` is this object, refined. `acknowledge` says what a sender's 2xx means
+ * (`'delivered'` by default: the host took its events; see `WebhookAcknowledge`).
  *
  * @example
  * override readonly initSchema = refineWebhookConfig(
@@ -195,7 +211,10 @@ export const WebhookConfigObject = z.object({
     .min(1)
     .max(65_536)
     .default(256)
-    .describe('Most open connections (1 to 65536); beyond it new connections get 503 and are closed'),
+    .describe(
+      'Most open connections (1 to 65536); beyond it new connections get 503 and are closed. The webhook ' +
+        'holds at most maxConnections + 64 file descriptors: keep that well below the limit (ulimit -n)',
+    ),
   maxPendingBytes: z
     .number()
     .int()
@@ -209,6 +228,14 @@ export const WebhookConfigObject = z.object({
   requestTimeout: milliseconds(100, 600_000, 30_000, 'Longest wait for a whole request, headers and body'),
   keepAliveTimeout: milliseconds(100, 300_000, 5_000, 'How long an idle keep-alive connection stays open'),
   replay: WebhookReplaySchema.optional().describe('Replay protection: signed timestamps, delivery ids'),
+  acknowledge: z
+    .enum(WEBHOOK_ACKNOWLEDGE_MODES)
+    .default('delivered')
+    .describe(
+      'When a request gets its 2xx: "delivered" (default) once the host has taken all its events, so a 2xx ' +
+        'means delivered even if the host stops (then waiting requests get 503); "queued" as soon as they are ' +
+        'queued (no wait, but events still queued when the host stops are lost)',
+    ),
 });
 
 type WebhookConfigShape = typeof WebhookConfigObject.shape;
@@ -244,8 +271,10 @@ export function refineWebhookConfig<S extends WebhookConfigShape>(schema: z.ZodO
 }
 
 /**
- * The configuration of a webhook source, as a zod schema a plugin can use as its init config. To add keys,
- * extend `WebhookConfigObject` and refine it with `refineWebhookConfig`.
+ * The configuration of a webhook source, as a zod schema a plugin can use as its init config: where it
+ * listens, authentication, TLS, limits, timeouts, replay protection and when a request is acknowledged
+ * (`acknowledge`: by default a 2xx means the host took the request's events). To add keys, extend
+ * `WebhookConfigObject` and refine it with `refineWebhookConfig`.
  */
 export const WebhookConfigSchema = refineWebhookConfig(WebhookConfigObject);
 

@@ -4,12 +4,21 @@ import { WEBHOOK_REJECTION_REASONS, type WebhookRejectionReason } from './http-r
 export interface WebhookCounters {
   /** Requests received, on any path. */
   readonly received: number;
-  /** Requests answered 2xx: their events were queued. */
+  /**
+   * Requests answered 2xx: their events were delivered to the host (`acknowledge: 'delivered'`) or queued
+   * (`'queued'`).
+   */
   readonly accepted: number;
-  /** Requests refused, all reasons together. */
+  /** Requests refused, all reasons together (those answered 503 at the close included). */
   readonly rejected: number;
   /** Events queued for the host (a request may carry several with `toEvents`). */
   readonly queued: number;
+  /**
+   * Events queued, then dropped because the host closed the source before taking them
+   * (`acknowledge: 'delivered'`; their requests were answered 503, counted in
+   * `rejections.closedBeforeDelivery`).
+   */
+  readonly droppedAtClose: number;
   /** Requests answered 200 without queuing, as repeats of a delivery id already queued (counted in accepted). */
   readonly duplicates: number;
   /** Connections beyond `maxConnections`, answered 503 (HTTP) or closed at once (HTTPS). */
@@ -23,6 +32,7 @@ export class WebhookCounterSet {
   received = 0;
   accepted = 0;
   queued = 0;
+  droppedAtClose = 0;
   duplicates = 0;
   refusedConnections = 0;
   private readonly byReason = new Map<WebhookRejectionReason, number>();
@@ -43,6 +53,7 @@ export class WebhookCounterSet {
       accepted: this.accepted,
       rejected,
       queued: this.queued,
+      droppedAtClose: this.droppedAtClose,
       duplicates: this.duplicates,
       refusedConnections: this.refusedConnections,
       rejections,

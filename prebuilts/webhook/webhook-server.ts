@@ -10,7 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { errorMessage } from '../../lib/sdk/errors';
 import { checkSourceEvent } from '../event-writer';
-import type { PushQueue } from '../push-queue';
+import type { DeliveryReceipt, PushQueue } from '../push-queue';
 import { describeValue, isSourceEvent, type SourceEvent } from '../source-event';
 import { HttpRejection } from './http-rejection';
 import { checkCredentials, checkSignature, DeliveryIdCache, type Credentials } from './webhook-auth';
@@ -64,13 +64,66 @@ function readPem(file: string, key: string): Buffer {
 
 /** How long a connection beyond `maxConnections` has to send its request (and get its 503). */
 const OVERFLOW_GRACE_MS = 1000;
+/**
+ * Most connections beyond `maxConnections` given that grace; further ones are closed as soon as they are
+ * accepted. So the server holds at most `maxConnections + OVERFLOW_GRACE_CONNECTIONS` descriptors whatever
+ * the number of senders (a flood of connections cannot exhaust the host's descriptors).
+ */
+export const OVERFLOW_GRACE_CONNECTIONS = 64;
+/** Shortest interval between two warnings about failed accepts (a descriptor shortage repeats them). */
+const ACCEPT_WARNING_INTERVAL_MS = 10_000;
 /** How long, once closing, an idle keep-alive connection may still send a request (and get its 503). */
 const DRAIN_IDLE_GRACE_MS = 1000;
+/**
+ * Longest a close waits for the requests in flight (at most `requestTimeout`), so it ends well within the
+ * host's deadline for `close` (10 s by default); a sender still trickling its request then is cut off.
+ */
+const DRAIN_LIMIT_MS = 5000;
 
-/** The limits the server enforces besides its config. */
-export interface WebhookServerLimits {
+/** What the server needs besides its config. */
+export interface WebhookServerOptions {
   /** Largest event payload the instance's batches take. */
   readonly maxEventSize: number;
+  /** Where warnings go (default `console.warn`). */
+  readonly warn?: (message: string) => void;
+}
+
+/** What `dropUndelivered` answered 503: requests, their events not delivered, and those that were. */
+export interface UndeliveredSummary {
+  readonly requests: number;
+  readonly events: number;
+  readonly delivered: number;
+}
+
+/**
+ * The answer of a request waiting for its events to be taken by the host (`acknowledge: 'delivered'`): the
+ * queue's receipt for its offer. Repeats of its delivery id arriving meanwhile wait with it.
+ */
+class PendingAnswer implements DeliveryReceipt {
+  settled = false;
+  followers: ServerResponse[] | undefined;
+
+  constructor(
+    private readonly server: WebhookServer,
+    readonly response: ServerResponse,
+    readonly events: number,
+    readonly deliveryId: string | undefined,
+  ) {}
+
+  delivered(): void {
+    this.server.settle(this, undefined);
+  }
+
+  notDelivered(taken: number, total: number): void {
+    this.server.settle(this, { taken, total });
+  }
+}
+
+function undeliveredMessage(taken: number, total: number): string {
+  return taken === 0
+    ? 'the webhook source closed before these events were delivered; nothing was delivered'
+    : `the webhook source closed before these events were delivered; ${taken} of ${total} were delivered ` +
+        `(the first ${taken})`;
 }
 
 function send(
@@ -93,8 +146,9 @@ function send(
 
 /**
  * The HTTP(S) server of a webhook source: each request is authenticated first, then checked and its events
- * queued before the 2xx answer; every refusal has its status, message and counter. Closing drains: no new
- * request is taken (503), requests in flight get their real answer, then the connections are closed.
+ * queued; it is answered 2xx once they are taken by the host (`acknowledge: 'delivered'`) or queued
+ * (`'queued'`); every refusal has its status, message and counter. Closing drains: no new request is taken
+ * (503), requests in flight get their real answer, then the connections are closed.
  */
 export class WebhookServer {
   private readonly server: Server;
@@ -107,6 +161,12 @@ export class WebhookServer {
   private readonly overflow = new WeakSet<Socket>();
   private readonly pendingBodies: ByteBudget;
   private readonly deliveries: DeliveryIdCache | undefined;
+  /** Requests waiting for delivery, by delivery id, so a repeat of one waits for its outcome. */
+  private readonly awaitingDelivery = new Map<string, PendingAnswer>();
+  private undelivered: { requests: number; events: number; delivered: number } | undefined;
+  private lastAcceptWarning = -Infinity;
+  private suppressedAcceptErrors = 0;
+  private readonly warn: (message: string) => void;
 
   /** @throws Error when the TLS files cannot be read. */
   constructor(
@@ -114,8 +174,9 @@ export class WebhookServer {
     private readonly queue: PushQueue,
     private readonly counters: WebhookCounterSet,
     private readonly toEvents: WebhookToEvents,
-    private readonly limits: WebhookServerLimits = { maxEventSize: config.maxBodyBytes },
+    private readonly limits: WebhookServerOptions = { maxEventSize: config.maxBodyBytes },
   ) {
+    this.warn = limits.warn ?? ((message) => console.warn(message));
     const handler = (request: IncomingMessage, response: ServerResponse) =>
       void this.handle(request, response);
     const options = {
@@ -135,6 +196,9 @@ export class WebhookServer {
         )
       : createHttpServer(options, handler);
     this.server.on('connection', (socket: Socket) => this.onConnection(socket));
+    // beyond this, net.Server closes a connection as soon as it is accepted ('drop')
+    this.server.maxConnections = config.maxConnections + OVERFLOW_GRACE_CONNECTIONS;
+    this.server.on('drop', () => this.counters.refusedConnections++);
     this.pendingBodies = new ByteBudget(config.maxPendingBytes);
     const replay = config.replay;
     this.deliveries =
@@ -175,6 +239,7 @@ export class WebhookServer {
       };
       const onListening = () => {
         this.server.off('error', onError);
+        this.server.on('error', (err) => this.onServerError(err));
         this.boundPort = (this.server.address() as AddressInfo).port;
         resolve();
       };
@@ -188,7 +253,8 @@ export class WebhookServer {
    * Stops taking requests and frees the port, draining: the listening socket closes at once; a request on
    * an open connection gets 503 (and the connection closes); requests in flight get their real answer;
    * idle keep-alive connections close after a grace of a second (so a sender about to reuse one gets its
-   * 503 rather than a reset); whatever is still open after `requestTimeout` is closed. Idempotent.
+   * 503 rather than a reset); whatever is still open after `requestTimeout` (at most 5 s) is closed.
+   * Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= this.drain();
@@ -213,9 +279,89 @@ export class WebhookServer {
       if (this.inFlight === 0) this.server.closeIdleConnections();
       else this.idleWaiters.push(() => this.server.closeIdleConnections());
     });
-    later(this.config.requestTimeout, () => this.server.closeAllConnections());
+    later(Math.min(this.config.requestTimeout, DRAIN_LIMIT_MS), () => this.server.closeAllConnections());
     await closed;
     for (const timer of timers) clearTimeout(timer);
+  }
+
+  /**
+   * Answers every request still waiting for the delivery of its events 503 (`closedBeforeDelivery`),
+   * saying how many were delivered, once `discard` has dropped the queued events (it clears the queue,
+   * which settles their receipts). Returns what was answered so.
+   */
+  dropUndelivered(discard: () => void): UndeliveredSummary {
+    const summary = { requests: 0, events: 0, delivered: 0 };
+    this.undelivered = summary;
+    try {
+      discard();
+    } finally {
+      this.undelivered = undefined;
+    }
+    return summary;
+  }
+
+  /**
+   * @internal Answers a waiting request (and the repeats of its delivery id waiting with it): 200 once
+   * every event was taken (`outcome` undefined), else 503 saying how many of them were.
+   */
+  settle(
+    answer: PendingAnswer,
+    outcome: { readonly taken: number; readonly total: number } | undefined,
+  ): void {
+    if (answer.settled) return;
+    answer.settled = true;
+    const { deliveryId, followers } = answer;
+    if (deliveryId !== undefined && this.awaitingDelivery.get(deliveryId) === answer) {
+      this.awaitingDelivery.delete(deliveryId);
+    }
+    if (outcome === undefined) {
+      this.counters.accepted++;
+      send(answer.response, 200, { delivered: answer.events }, {}, this.draining);
+      this.requestDone();
+      for (const repeat of followers ?? []) {
+        this.counters.accepted++;
+        this.counters.duplicates++;
+        send(repeat, 200, { queued: 0, duplicate: true }, {}, this.draining);
+        this.requestDone();
+      }
+      return;
+    }
+    const { taken, total } = outcome;
+    if (deliveryId !== undefined) this.deliveries?.forget(deliveryId);
+    this.counters.droppedAtClose += total - taken;
+    if (this.undelivered) {
+      this.undelivered.requests++;
+      this.undelivered.events += total - taken;
+      this.undelivered.delivered += taken;
+    }
+    const body = { error: undeliveredMessage(taken, total), delivered: taken, events: total };
+    for (const response of [answer.response, ...(followers ?? [])]) {
+      this.counters.reject('closedBeforeDelivery');
+      send(response, 503, body, { 'retry-after': '1' }, true);
+      this.requestDone();
+    }
+  }
+
+  private onServerError(err: NodeJS.ErrnoException): void {
+    const now = Date.now();
+    if (now - this.lastAcceptWarning < ACCEPT_WARNING_INTERVAL_MS) {
+      this.suppressedAcceptErrors++;
+      return;
+    }
+    const more =
+      this.suppressedAcceptErrors > 0 ? ` (${this.suppressedAcceptErrors} more since the last warning)` : '';
+    this.lastAcceptWarning = now;
+    this.suppressedAcceptErrors = 0;
+    const hint =
+      err.code === 'EMFILE' || err.code === 'ENFILE'
+        ? ': out of file descriptors; lower maxConnections or raise the limit (ulimit -n)'
+        : '';
+    this.warn(`webhook: the server failed to accept a connection: ${err.message}${hint}${more}`);
+  }
+
+  private requestDone(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 
   private onConnection(socket: Socket): void {
@@ -237,6 +383,7 @@ export class WebhookServer {
     this.counters.received++;
     this.inFlight++;
     let bodyRead = false;
+    let waiting = false; // the answer waits for the delivery of the events: `settle` ends the request
     try {
       if (this.overflow.has(request.socket)) {
         throw new HttpRejection(
@@ -257,17 +404,36 @@ export class WebhookServer {
       const { events, deliveryId } = admitted;
       const now = Date.now();
       if (deliveryId !== undefined && this.deliveries?.has(deliveryId, now)) {
+        const original = this.awaitingDelivery.get(deliveryId);
+        if (original !== undefined) {
+          (original.followers ??= []).push(response); // answered with the original, once it is settled
+          waiting = true;
+          return;
+        }
         this.counters.accepted++;
         this.counters.duplicates++;
         send(response, 200, { queued: 0, duplicate: true }, {}, this.draining);
         return;
       }
-      const result = this.queue.offerAll(events);
+      if (this.config.acknowledge === 'queued') {
+        const result = this.queue.offerAll(events);
+        if (result !== 'queued') throw this.refusal(result);
+        if (deliveryId !== undefined) this.deliveries?.add(deliveryId, now);
+        this.counters.accepted++;
+        this.counters.queued += events.length;
+        send(response, 200, { queued: events.length }, {}, this.draining);
+        return;
+      }
+      // the receipt may be settled inside offerAll (no events, or a pending nextBatch takes them at once)
+      const answer = new PendingAnswer(this, response, events.length, deliveryId);
+      const result = this.queue.offerAll(events, answer);
       if (result !== 'queued') throw this.refusal(result);
-      if (deliveryId !== undefined) this.deliveries?.add(deliveryId, now);
-      this.counters.accepted++;
+      waiting = true;
       this.counters.queued += events.length;
-      send(response, 200, { queued: events.length }, {}, this.draining);
+      if (deliveryId !== undefined) {
+        this.deliveries?.add(deliveryId, now);
+        if (!answer.settled) this.awaitingDelivery.set(deliveryId, answer);
+      }
     } catch (err) {
       const rejection =
         err instanceof HttpRejection
@@ -282,8 +448,7 @@ export class WebhookServer {
         !bodyRead || this.draining,
       );
     } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const waiter of this.idleWaiters.splice(0)) waiter();
+      if (!waiting) this.requestDone();
     }
   }
 

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { PushInstance } from '../push-instance';
 import { PushQueue } from '../push-queue';
 import { parseOptions, sourceOptionsShape, type SourceInstanceOptions } from '../source-options';
-import { parseWebhookConfig, type WebhookConfig, type WebhookConfigInput } from './webhook-config';
+import {
+  parseWebhookConfig,
+  type WebhookAcknowledge,
+  type WebhookConfig,
+  type WebhookConfigInput,
+} from './webhook-config';
 import { WebhookCounterSet, type WebhookCounters } from './webhook-counters';
 import { bodyAsEvent, WebhookServer, type WebhookToEvents } from './webhook-server';
 
@@ -16,6 +21,8 @@ export interface WebhookSourceOptions extends SourceInstanceOptions {
   readonly toEvents?: WebhookToEvents;
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 const webhookOptionsShape = {
   ...sourceOptionsShape,
   maxEventSize: sourceOptionsShape.maxEventSize.optional(),
@@ -27,23 +34,37 @@ const webhookOptionsShape = {
 
 /**
  * A push instance fed by an HTTP(S) webhook. Each POST is authenticated and checked, its events checked
- * against the batch limits and queued, and only then answered 200: a 200 means the events will be
- * delivered. A full queue answers 429, a closing source 503; nothing is dropped silently.
+ * against the batch limits and queued. What its 2xx means depends on the config's `acknowledge`:
  *
- * Closing the instance (or aborting its `signal`) drains it: the queue takes no more events, the port is
- * freed, new requests on open connections get 503, requests in flight get their real answer (200 only if
- * queued before the close, else 503), and `nextBatch` goes on returning the events already queued, then
- * EOF (at once when nothing is queued, which also settles a pending call). Events still queued at the
- * close are logged once with their count and counted in `stats.undeliveredEvents`: a host that stops
- * calling `next_batch` after closing loses them.
+ * - `'delivered'` (default): the request is answered 200 `{"delivered": n}` only once `nextBatch` has
+ *   taken every one of its events into a batch returned to the host (at once when it makes none). A 2xx
+ *   means delivered, also when the host stops: when the host closes the instance (`close`; it calls
+ *   `nextBatch` no more), every request still waiting is answered 503 saying how many of its events were
+ *   delivered, its queued events are dropped (counted in `counters.droppedAtClose` and
+ *   `rejections.closedBeforeDelivery`, logged once), and the sender can retry.
+ * - `'queued'`: the request is answered 200 `{"queued": n}` as soon as its events are queued. Events still
+ *   queued when the host closes are drained if the host keeps calling `nextBatch`, else lost (logged once,
+ *   counted in `stats.undeliveredEvents`).
+ *
+ * A full queue answers 429, a closing source 503; nothing is dropped silently.
+ *
+ * Closing the instance (or aborting its `signal`) stops the intake: the queue takes no more events, the
+ * port is freed, new requests on open connections get 503, requests in flight get their real answer. When
+ * the `signal` is aborted (the plugin stops the source while the host goes on), `nextBatch` goes on
+ * returning the events already queued, then EOF (at once when nothing is queued, which also settles a
+ * pending call); with `'delivered'`, their senders get 200 as they are taken.
  */
 export class WebhookSource extends PushInstance {
   /** @internal Use `openWebhookSource`. */
+  private hostClosed = false;
+
   constructor(
     queue: PushQueue,
     private readonly server: WebhookServer,
     private readonly counterSet: WebhookCounterSet,
     options: SourceInstanceOptions,
+    /** When requests are answered 2xx (the config's `acknowledge`). */
+    readonly acknowledge: WebhookAcknowledge = 'delivered',
   ) {
     super(queue, options, 'webhook');
     this.resources.add(() => void this.server.close());
@@ -70,16 +91,45 @@ export class WebhookSource extends PushInstance {
   }
 
   /**
-   * Stops the source and drains it (see the class): resolves once the port is free and every request in
-   * flight has been answered; queued events stay deliverable by `nextBatch`, then EOF.
+   * The host closes the instance (the plugin's `close`; `nextBatch` is not called again). With
+   * `acknowledge: 'delivered'`, every request still waiting for its events' delivery is answered 503 and
+   * those events are dropped (counted, one warning); with `'queued'`, queued events stay deliverable by
+   * `nextBatch`, then EOF (the drain). Resolves once the port is free and every request in flight has been
+   * answered. Idempotent.
    */
   override async close(): Promise<void> {
+    if (this.acknowledge === 'delivered' && !this.hostClosed) {
+      this.hostClosed = true;
+      this.queue.end(); // no more events: a request still being read gets 503
+      const dropped = this.server.dropUndelivered(() => this.discardBuffered());
+      if (dropped.requests > 0) {
+        const partly =
+          dropped.delivered > 0
+            ? ` (${count(dropped.delivered, 'other event')} of those requests had been delivered)`
+            : '';
+        this.warn(
+          `webhook: the host closed the source with ${count(dropped.events, 'event')} of ` +
+            `${count(dropped.requests, 'request')} not delivered${partly}: dropped, and those requests were ` +
+            `answered 503 so their senders can retry`,
+        );
+      }
+    }
     await Promise.all([super.close(), this.server.close()]);
+  }
+
+  protected override drainWarning(left: number): string {
+    if (this.acknowledge === 'queued') return super.drainWarning(left);
+    return (
+      `webhook: stopped with ${left} events queued but not yet delivered: next_batch returns them before EOF ` +
+      `and their senders get 200 then; if the host closes the source first, they get 503`
+    );
   }
 }
 
 /**
  * Starts a webhook source: validates the config, listens, and returns the instance to return from `open`.
+ * With the default `acknowledge: 'delivered'`, a sender's 2xx means its events were taken by the host's
+ * `next_batch`; with `'queued'`, that they were queued (see `WebhookSource`).
  *
  * @example
  * async open() {
@@ -90,7 +140,8 @@ export class WebhookSource extends PushInstance {
  *
  * @param config - a `WebhookConfigSchema` value (parsed or not; it is validated here).
  * @param options - the push instance's options; `maxEventSize` defaults to the config's `maxBodyBytes`,
- *   `invalidEvents` to `'skip'`.
+ *   `invalidEvents` to `'skip'`; `onClose` is called once the port is free and every request has been
+ *   answered (so the counters are final).
  * @throws Error for a bad config or options, unreadable TLS files, or an address it cannot listen on.
  */
 export async function openWebhookSource(
@@ -109,14 +160,30 @@ export async function openWebhookSource(
   const queue = new PushQueue({ capacity: checked.maxQueue });
   const counters = new WebhookCounterSet();
   const maxEventSize = instanceOptions.maxEventSize ?? checked.maxBodyBytes;
-  const server = new WebhookServer(checked, queue, counters, toEvents ?? bodyAsEvent, { maxEventSize });
+  const logger = instanceOptions.logger;
+  const server = new WebhookServer(checked, queue, counters, toEvents ?? bodyAsEvent, {
+    maxEventSize,
+    warn: (message) => (logger ? logger.warn(message) : console.warn(message)),
+  });
   await server.listen();
   let source: WebhookSource;
   try {
-    source = new WebhookSource(queue, server, counters, {
-      ...instanceOptions,
-      maxEventSize,
-    });
+    const { onClose } = instanceOptions;
+    source = new WebhookSource(
+      queue,
+      server,
+      counters,
+      {
+        ...instanceOptions,
+        maxEventSize,
+        // once every request is answered, so the counters it may read are final
+        onClose: async () => {
+          await server.close();
+          await onClose?.();
+        },
+      },
+      checked.acknowledge,
+    );
   } catch (err) {
     await server.close();
     throw err;

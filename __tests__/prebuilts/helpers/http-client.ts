@@ -6,7 +6,13 @@ import { request as httpsRequest } from 'node:https';
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  readonly json: { queued?: number; error?: string };
+  readonly json: {
+    queued?: number;
+    delivered?: number;
+    duplicate?: boolean;
+    events?: number;
+    error?: string;
+  };
 }
 
 /** How to send one request. */
