@@ -13,6 +13,13 @@ import {
   RESULT_FIXED_BYTES_PER_VALUE,
   RESULT_SLOT_SIZE,
 } from '../../lib/symbols/exchange-layout';
+import {
+  PREFETCH_ENTRY_INTS,
+  PREFETCH_HEADER_INTS,
+  PREFETCH_INDEX_ID,
+  PREFETCH_VALUES_ID,
+  PrefetchStatus,
+} from '../../lib/symbols/extraction-prefetch';
 
 const header = readFileSync(path.resolve(__dirname, '../../native/plugin/src/exchange_layout.h'), 'utf8');
 
@@ -28,6 +35,14 @@ describe('exchange layout', () => {
     ['kEvent', BufferKind.Event],
     ['kResults', BufferKind.Results],
     ['kBatch', BufferKind.Batch],
+    ['kPrefetch', BufferKind.Prefetch],
+    ['kPrefetchHeaderInts', PREFETCH_HEADER_INTS],
+    ['kPrefetchEntryInts', PREFETCH_ENTRY_INTS],
+    ['kPrefetchMissing', PrefetchStatus.Missing],
+    ['kPrefetchValue', PrefetchStatus.Value],
+    ['kPrefetchNever', PrefetchStatus.Never],
+    ['kPrefetchIndexId', PREFETCH_INDEX_ID],
+    ['kPrefetchValuesId', PREFETCH_VALUES_ID],
     ['kBatchCount', ControlI32.BatchCount],
     ['kProgressPct', ControlI32.ProgressPct],
     ['kFieldId', ControlI32.FieldId],

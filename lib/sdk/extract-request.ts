@@ -10,6 +10,10 @@ import type { FieldSpec } from './fields/field-definition';
  * The object is reused from call to call: read what you need, do not keep it.
  */
 export class ExtractRequest<Ctx = unknown> {
+  /** @internal Where the values go: the host's Results buffer, or the prefetch's own. */
+  useResults(results: ExtractResults): void {
+    this.results = results;
+  }
   /** @internal */ fieldIdValue = 0;
   /** @internal */ fieldSpec: FieldSpec = { name: '', type: 'string', desc: '' };
   /** @internal */ argIndexValue = 0;
@@ -24,7 +28,7 @@ export class ExtractRequest<Ctx = unknown> {
   constructor(
     /** The event the field is extracted from. */
     readonly event: EventReader,
-    private readonly results: ExtractResults,
+    private results: ExtractResults,
     private readonly computeContext: (event: EventReader) => Ctx,
     /** Reads the exact index argument of the current call from where the host put it. */
     private readonly exactArgIndex: () => bigint = () => BigInt(this.argIndexValue),

@@ -41,21 +41,38 @@ export class ExtractResults {
   private bytes: Uint8Array;
   private view: DataView;
   private readonly encoder = new TextEncoder();
+  /** Where the current result starts in the buffer (0 but while results are prefetched one after another). */
+  private base = 0;
+  /** The end of the current result's bytes. */
+  private endAt = 0;
 
+  /** @param id - which buffer of `kind` the host knows it as. */
   constructor(
     private readonly memory: HostMemory,
     private readonly control: Int32Array,
+    private readonly kind: BufferKind = BufferKind.Results,
+    private readonly id = 0,
   ) {
     this.buffer = new ArrayBuffer(INITIAL_RESULTS_BUFFER);
     this.bytes = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
-    memory.adopt(BufferKind.Results, 0, this.buffer);
+    memory.adopt(kind, id, this.buffer);
   }
 
-  /** Clears the previous result. */
-  reset(): void {
+  /**
+   * Clears the previous result; the next one is written from byte `base` (8-byte aligned; results computed
+   * ahead are written one after another). String and IP locations are relative to `base`.
+   */
+  reset(base = 0): void {
+    this.base = base;
+    this.endAt = base;
     this.control[ControlI32.ResultCount] = 0;
     this.control[ControlI32.ResultHasOffsets] = 0;
+  }
+
+  /** The first 8-byte aligned byte after the current result. */
+  get end(): number {
+    return (this.endAt + 7) & ~7;
   }
 
   /** Number of values of the current result. */
@@ -77,11 +94,12 @@ export class ExtractResults {
         );
       }
       const n = value.length;
-      this.ensure(n * RESULT_FIXED_BYTES_PER_VALUE);
-      let bytesAt = n * RESULT_FIXED_BYTES_PER_VALUE;
+      this.ensure(this.base + n * RESULT_FIXED_BYTES_PER_VALUE);
+      let bytesAt = this.base + n * RESULT_FIXED_BYTES_PER_VALUE;
       for (let i = 0; i < n; i++) {
         bytesAt = this.writeOne(fieldName, type, value[i], i, bytesAt, n);
       }
+      this.endAt = bytesAt;
       this.control[ControlI32.ResultCount] = n;
     } else {
       if (Array.isArray(value)) {
@@ -90,22 +108,24 @@ export class ExtractResults {
           `is not a list field: expected one ${type}, got ${describe(value)}`,
         );
       }
-      this.writeOne(fieldName, type, value, 0, RESULT_FIXED_BYTES_PER_VALUE, 1);
+      this.ensure(this.base + RESULT_FIXED_BYTES_PER_VALUE);
+      this.endAt = this.writeOne(fieldName, type, value, 0, this.base + RESULT_FIXED_BYTES_PER_VALUE, 1);
       this.control[ControlI32.ResultCount] = 1;
     }
   }
 
   /** Writes value offsets (relative to the start of the event) for value `index` of `count`. */
   writeOffset(index: number, count: number, start: number, length: number): void {
+    const base = this.base;
     if (this.control[ControlI32.ResultHasOffsets] === 0) {
       for (let i = 0; i < count; i++) {
-        this.view.setUint32(8 * count + 4 * i, 0, true);
-        this.view.setUint32(12 * count + 4 * i, 0, true);
+        this.view.setUint32(base + 8 * count + 4 * i, 0, true);
+        this.view.setUint32(base + 12 * count + 4 * i, 0, true);
       }
       this.control[ControlI32.ResultHasOffsets] = 1;
     }
-    this.view.setUint32(8 * count + 4 * index, start, true);
-    this.view.setUint32(12 * count + 4 * index, length, true);
+    this.view.setUint32(base + 8 * count + 4 * index, start, true);
+    this.view.setUint32(base + 12 * count + 4 * index, length, true);
   }
 
   private writeOne(
@@ -116,7 +136,7 @@ export class ExtractResults {
     bytesAt: number,
     count: number,
   ): number {
-    const slot = index * 8;
+    const slot = this.base + index * 8;
     switch (type) {
       case 'uint64':
       case 'reltime':
@@ -129,7 +149,7 @@ export class ExtractResults {
         if (typeof value !== 'boolean') {
           throw new FieldValueError(name, `expected a boolean, got ${describe(value)}`);
         }
-        this.view.setUint32(index * 4, value ? 1 : 0, true);
+        this.view.setUint32(this.base + index * 4, value ? 1 : 0, true);
         return bytesAt;
       case 'string':
         if (typeof value !== 'string') {
@@ -171,7 +191,7 @@ export class ExtractResults {
       throw new FieldValueError(name, 'string values cannot contain NUL characters');
     }
     this.bytes[bytesAt + written] = 0;
-    this.view.setUint32(slot, bytesAt, true);
+    this.view.setUint32(slot, bytesAt - this.base, true);
     this.view.setUint32(slot + 4, written, true);
     return bytesAt + written + 1;
   }
@@ -179,7 +199,7 @@ export class ExtractResults {
   private writeBytes(slot: number, value: Uint8Array, bytesAt: number): number {
     this.ensure(bytesAt + value.length);
     this.bytes.set(value, bytesAt);
-    this.view.setUint32(slot, bytesAt, true);
+    this.view.setUint32(slot, bytesAt - this.base, true);
     this.view.setUint32(slot + 4, value.length, true);
     return bytesAt + value.length;
   }
@@ -189,7 +209,7 @@ export class ExtractResults {
     this.buffer = grownBuffer(this.buffer, needed, this.buffer.byteLength);
     this.bytes = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
-    this.memory.adopt(BufferKind.Results, 0, this.buffer);
+    this.memory.adopt(this.kind, this.id, this.buffer);
   }
 }
 

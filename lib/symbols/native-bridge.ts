@@ -37,6 +37,10 @@ export interface NativeExports {
   eventToString(): string;
   extract(argKey?: string): ReturnCode;
   reserveEventBuffer(size: number): void;
+  /** The fields to compute ahead for each batch (see `extraction-prefetch.ts`). */
+  setPrefetchKeys(json: string): void;
+  /** Computes them for the last batch of instance `handle`; returns the events indexed. */
+  prefetchBatch(handle: number): number;
 }
 
 /**
@@ -73,5 +77,7 @@ export function createNativeExports(
     eventToString: () => current().eventToString(),
     extract: (argKey) => current().extract(argKey),
     reserveEventBuffer: (size) => current().reserveEventBuffer(size),
+    setPrefetchKeys: (json) => current().setPrefetchKeys(json),
+    prefetchBatch: (handle) => current().prefetchBatch(handle),
   };
 }

@@ -12,7 +12,8 @@ import type { LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
 import { EOF, errorMessage, sentinelOf, TIMEOUT } from '../sdk/errors';
 import { EventBatch } from '../sdk/event-batch';
-import { EventReader } from '../sdk/event-reader';
+import { EVENT_LEN_OFFSET } from '../sdk/event-layout';
+import { EventReader, PrefetchUnavailable } from '../sdk/event-reader';
 import { ExtractRequest } from '../sdk/extract-request';
 import type { FieldDefinition } from '../sdk/fields/field-definition';
 import { parseJsonInput, parsingSchema } from '../sdk/json-input';
@@ -24,6 +25,7 @@ import {
   ControlU64,
   INITIAL_EVENT_BUFFER,
 } from './exchange-layout';
+import { ExtractionPrefetch, PREFETCH_VALUES_ID, PrefetchStatus } from './extraction-prefetch';
 import { ExtractResults } from './extract-results';
 import { grownBuffer, type HostMemory } from './host-memory';
 import { ReturnCode } from './return-codes';
@@ -75,12 +77,27 @@ export class PluginSymbols {
   private readonly request: ExtractRequest<unknown>;
   private generation = -1;
   private fields: readonly FieldDefinition[] = [];
+  private readonly prefetch: ExtractionPrefetch;
+  /** The batch buffer of each instance, as adopted by the host. */
+  private readonly batchBuffers = new Map<number, ArrayBuffer>();
+  /** The values computed ahead, created with the first prefetch keys. */
+  private prefetchResults: ExtractResults | undefined;
+
+  private readonly memory: HostMemory;
 
   constructor(
     readonly registration: PluginRegistration,
-    private readonly memory: HostMemory,
+    hostMemory: HostMemory,
     private readonly logSink: LogSink,
   ) {
+    this.memory = {
+      adopt: (kind, id, buffer) => {
+        if (kind === BufferKind.Batch) this.batchBuffers.set(id, buffer);
+        hostMemory.adopt(kind, id, buffer);
+      },
+    };
+    const memory = this.memory;
+    this.prefetch = new ExtractionPrefetch(memory);
     const controlBuffer = new ArrayBuffer(CONTROL_SIZE);
     this.control = new Int32Array(controlBuffer);
     this.controlF64 = new Float64Array(controlBuffer);
@@ -195,6 +212,7 @@ export class PluginSymbols {
   close(handle: number): MaybePromise<void> {
     const open = this.instances.get(handle);
     this.instances.delete(handle);
+    this.batchBuffers.delete(handle);
     return settle(
       () => open?.instance.close?.(),
       () => undefined,
@@ -277,32 +295,14 @@ export class PluginSymbols {
    * argument), writes the value(s) into the Results buffer.
    */
   extract(argKey?: string): ReturnCode {
-    const request = this.request;
     const control = this.control;
     const id = control[ControlI32.FieldId];
-    const definition = this.fields[id];
     try {
       this.loadEvent();
-      if (definition === undefined) {
-        throw new Error(`no field with id ${id} (the plugin declares ${this.fields.length})`);
-      }
-      request.fieldIdValue = id;
-      request.fieldSpec = definition;
-      request.argIndexValue = this.controlF64[ControlF64.ArgIndex];
-      request.argKeyValue = argKey;
-      request.argPresentValue = control[ControlI32.ArgPresent] !== 0;
-      request.wantOffsetValue = control[ControlI32.WantOffsets] !== 0;
-      request.valueWritten = false;
-      this.results.reset();
-      if (definition.extract !== undefined) {
-        const value = definition.extract(request);
-        if (value !== undefined) request.setValue(value);
-      } else {
-        (this.plugin as ExtractorPlugin & Extract).extract(request);
-      }
+      this.extractField(id, argKey, this.results, 0);
       return ReturnCode.Success;
     } catch (err) {
-      const name = definition?.name ?? `#${id}`;
+      const name = this.fields[id]?.name ?? `#${id}`;
       const arg =
         control[ControlI32.ArgPresent] !== 0
           ? `[${argKey ?? this.controlU64[ControlU64.ArgIndexExact]}]`
@@ -310,6 +310,111 @@ export class PluginSymbols {
       return this.fail(
         new Error(`cannot extract ${name}${arg} from event ${this.reader.number}: ${errorMessage(err)}`),
       );
+    }
+  }
+
+  /** The native layer's list of the fields the host keeps asking for (JSON), computed for each batch. */
+  setPrefetchKeys(json: string): void {
+    this.prefetch.setKeys(json);
+    this.prefetchResults ??= new ExtractResults(
+      this.memory,
+      this.control,
+      BufferKind.Prefetch,
+      PREFETCH_VALUES_ID,
+    );
+  }
+
+  /**
+   * Right after a `next_batch` that returned events: computes the prefetch keys for every event of the
+   * batch into the Prefetch buffers (values and index). Returns the events indexed.
+   */
+  prefetchBatch(handle: number): number {
+    const open = this.instances.get(handle);
+    const buffer = this.batchBuffers.get(handle);
+    const keys = this.prefetch.keys;
+    const results = this.prefetchResults;
+    if (open === undefined || buffer === undefined || results === undefined || keys.length === 0) return 0;
+    const events = open.batch.length;
+    const prefetch = this.prefetch;
+    prefetch.begin(events);
+    const view = new DataView(buffer);
+    const control = this.control;
+    let base = 0;
+    let offset = 0;
+    this.request.useResults(results);
+    try {
+      for (let e = 0; e < events; e++) {
+        const length = view.getUint32(offset + EVENT_LEN_OFFSET, true);
+        this.reader.resetAt(buffer, offset, length, 0, true);
+        this.reader.askedHostValue = false;
+        this.request.contextReady = false;
+        this.request.contextValue = undefined;
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k];
+          const definition = this.fields[key.fieldId];
+          if (definition === undefined || definition.prefetch === false) {
+            prefetch.set(e, k, PrefetchStatus.Never);
+            continue;
+          }
+          control[ControlI32.ArgPresent] = key.argPresent ? 1 : 0;
+          this.controlF64[ControlF64.ArgIndex] = Number(key.argIndex);
+          this.controlU64[ControlU64.ArgIndexExact] = key.argIndex;
+          control[ControlI32.WantOffsets] = key.wantOffsets ? 1 : 0;
+          const reader = this.reader;
+          try {
+            this.extractField(key.fieldId, key.argKey, results, base);
+          } catch (err) {
+            // the host's call extracts it, and reports its error in its own words
+            const never = err instanceof PrefetchUnavailable || reader.askedHostValue;
+            prefetch.set(e, k, never ? PrefetchStatus.Never : PrefetchStatus.Missing);
+            continue;
+          }
+          if (reader.askedHostValue) {
+            // the extractor (or the event's context, shared by the later fields) caught the refusal
+            prefetch.set(e, k, PrefetchStatus.Never);
+            continue;
+          }
+          const count = control[ControlI32.ResultCount];
+          prefetch.set(e, k, PrefetchStatus.Value, count, control[ControlI32.ResultHasOffsets] !== 0, base);
+          base = results.end;
+        }
+        offset += length;
+      }
+    } finally {
+      this.request.useResults(this.results);
+      this.generation = -1;
+      this.request.contextReady = false;
+      this.request.contextValue = undefined;
+    }
+    return events;
+  }
+
+  /**
+   * Extracts field `id` of the event the reader points at into `results` from `base`, with the request of
+   * the control block.
+   *
+   * @throws whatever the extractor or the value check throws.
+   */
+  private extractField(id: number, argKey: string | undefined, results: ExtractResults, base: number): void {
+    const request = this.request;
+    const control = this.control;
+    const definition = this.fields[id];
+    if (definition === undefined) {
+      throw new Error(`no field with id ${id} (the plugin declares ${this.fields.length})`);
+    }
+    request.fieldIdValue = id;
+    request.fieldSpec = definition;
+    request.argIndexValue = this.controlF64[ControlF64.ArgIndex];
+    request.argKeyValue = argKey;
+    request.argPresentValue = control[ControlI32.ArgPresent] !== 0;
+    request.wantOffsetValue = control[ControlI32.WantOffsets] !== 0;
+    request.valueWritten = false;
+    results.reset(base);
+    if (definition.extract !== undefined) {
+      const value = definition.extract(request);
+      if (value !== undefined) request.setValue(value);
+    } else {
+      (this.plugin as ExtractorPlugin & Extract).extract(request);
     }
   }
 

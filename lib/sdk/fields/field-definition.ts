@@ -35,6 +35,15 @@ export interface FieldSpec<T extends FieldType = FieldType, L extends boolean = 
   readonly properties?: readonly FieldProperty[];
   /** Suggest the field for Falco's output (plugin API 3.8). */
   readonly addOutput?: boolean;
+  /**
+   * Whether the SDK may compute this field for the plugin's own events right after `next_batch`, ahead of
+   * the host's calls, and answer those calls without entering JavaScript (default `true`). The values are
+   * the same as one call per field for any extractor that depends only on the event, its context and
+   * state that `next_batch` sets. Set `false` for an extractor whose value depends on when it is called
+   * (a clock, state that other callbacks change between `next_batch` and the host's extraction, or a count
+   * of its own calls).
+   */
+  readonly prefetch?: boolean;
 }
 
 /**
@@ -121,6 +130,9 @@ export function validateFields(fields: readonly FieldSpec[]): void {
           `${where}: property "${String(property)}" is not one of ${FIELD_PROPERTIES.join(', ')}`,
         );
       }
+    }
+    if (f.prefetch !== undefined && typeof f.prefetch !== 'boolean') {
+      problems.push(`${where}: prefetch must be a boolean`);
     }
     if ('extract' in f && f.extract !== undefined && typeof f.extract !== 'function') {
       problems.push(`${where}: extract must be a function`);

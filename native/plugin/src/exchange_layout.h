@@ -8,7 +8,11 @@
 namespace falco_ts {
 namespace exchange {
 
-enum class BufferKind : int32_t { kControl = 0, kEvent = 1, kResults = 2, kBatch = 3 };
+enum class BufferKind : int32_t { kControl = 0, kEvent = 1, kResults = 2, kBatch = 3, kPrefetch = 4 };
+
+// Ids of the two Prefetch buffers.
+constexpr int32_t kPrefetchIndexId = 0;
+constexpr int32_t kPrefetchValuesId = 1;
 
 constexpr size_t kControlSize = 128;
 
@@ -35,6 +39,12 @@ enum ControlF64 : size_t {
 enum ControlU64 : size_t {
   kArgIndexExact = 10,
 };
+
+// The Prefetch index, Int32: events, keys, 2 reserved, then per event and key: status, count,
+// has offsets, base of the result in the Prefetch values buffer.
+constexpr size_t kPrefetchHeaderInts = 4;
+constexpr size_t kPrefetchEntryInts = 4;
+enum PrefetchStatus : int32_t { kPrefetchMissing = 0, kPrefetchValue = 1, kPrefetchNever = 2 };
 
 constexpr size_t kResultSlotSize = 8;
 constexpr size_t kResultFixedBytesPerValue = 16;

@@ -18,7 +18,7 @@ Napi::Value Adopt(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   const int32_t kind = info[0].As<Napi::Number>().Int32Value();
-  if (kind < 0 || kind > static_cast<int32_t>(exchange::BufferKind::kBatch)) {
+  if (kind < 0 || kind > static_cast<int32_t>(exchange::BufferKind::kPrefetch)) {
     Napi::RangeError::New(info.Env(), "adopt: unknown buffer kind").ThrowAsJavaScriptException();
     return info.Env().Undefined();
   }

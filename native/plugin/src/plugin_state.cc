@@ -5,6 +5,7 @@
 #include <iterator>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "plugin_binding.h"
 #include "plugin_metadata.h"
@@ -145,6 +146,8 @@ bool PluginState::LookUpFunctions() {
       {&fn_.progress, "progress", kDeadlineProgress},
       {&fn_.event_to_string, "eventToString", kDeadlineEventToString},
       {&fn_.reserve_event_buffer, "reserveEventBuffer", kNoDeadline},
+      {&fn_.set_prefetch_keys, "setPrefetchKeys", kDeadlineExtract},
+      {&fn_.prefetch_batch, "prefetchBatch", kDeadlineExtract},
   };
   const std::vector<uint32_t>& deadlines = Metadata().call_deadlines_ms;
   auto policy = [&](const char* name, DeadlineCallback deadline) {
@@ -224,6 +227,9 @@ void PluginState::Adopt(BufferKind kind, int32_t id, uint8_t* data, size_t size)
     case BufferKind::kBatch:
       batches_[id] = {data, size};
       break;
+    case BufferKind::kPrefetch:
+      prefetch_.Adopt(id, data, size);  // during setPrefetchKeys / prefetchBatch, under its mutex
+      break;
   }
 }
 
@@ -285,6 +291,11 @@ ss_plugin_rc PluginState::NextBatch(Instance* instance, uint32_t* nevts, ss_plug
   std::lock_guard<std::mutex> lock(mutex_);
   *nevts = 0;
   *evts = nullptr;
+  {
+    // the batch memory is about to be rewritten: nothing is answered from the old index any more
+    std::lock_guard<std::mutex> prefetch_lock(prefetch_.mutex());
+    prefetch_.Invalidate();
+  }
   if (!CallJs(fn_.next_batch, {rt::Arg::Int32(instance->handle)}, rt::Want::kNumber)) return SS_PLUGIN_FAILURE;
   const auto rc = static_cast<ss_plugin_rc>(static_cast<int>(result_.number));
   const int32_t count = control_i32()[ctl::kBatchCount];
@@ -305,9 +316,32 @@ ss_plugin_rc PluginState::NextBatch(Instance* instance, uint32_t* nevts, ss_plug
     }
     *nevts = static_cast<uint32_t>(count);
     *evts = instance->events.data();
+    if (rc != SS_PLUGIN_FAILURE && Metadata().extraction) PrefetchBatch(instance);
   }
   if (rc == SS_PLUGIN_FAILURE) FetchLastError("next_batch");
   return rc;
+}
+
+void PluginState::PrefetchBatch(Instance* instance) {
+  std::lock_guard<std::mutex> prefetch_lock(prefetch_.mutex());
+  std::string keys;
+  // A failure here is never the host's: its calls then enter JavaScript as without the index, and
+  // report any error of the plugin's extractors themselves.
+  if (prefetch_.Rebalance(&keys)) {
+    if (CallJs(fn_.set_prefetch_keys, {rt::Arg::String(keys)}, rt::Want::kVoid)) {
+      const std::string line = "fields computed ahead of the host's calls: " + keys;
+      Log(SS_PLUGIN_LOG_SEV_DEBUG, line.data(), line.size());
+    } else {
+      prefetch_.Disable();
+    }
+  }
+  prefetch_.Delivered(instance->events.size());
+  if (!prefetch_.has_active_keys()) return;
+  if (!CallJs(fn_.prefetch_batch, {rt::Arg::Int32(instance->handle)}, rt::Want::kNumber)) {
+    prefetch_.Disable();
+    return;
+  }
+  prefetch_.Indexed(instance->events);
 }
 
 const char* PluginState::Progress(Instance* instance, uint32_t* progress_pct) {
@@ -370,11 +404,13 @@ bool PluginState::LoadEvent(const ss_plugin_event_input* evt) {
 }
 
 ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plugin_field_extract_input* in) {
-  rt::CallScope scope(*env_);  // the isolate's lock serialises extraction calls on this state
-  v8::Isolate* isolate = scope.isolate();
-  if (!LoadEvent(evt)) return SS_PLUGIN_FAILURE;
-  const v8::Local<v8::Function> extract = extract_fn_->Get(isolate);
-  const v8::Local<v8::Object> receiver = env_->exports();
+  // Serialises extraction calls on this state with each other and with the index's updates; the
+  // isolate's lock is taken only for a field the index does not answer.
+  std::lock_guard<std::mutex> prefetch_lock(prefetch_.mutex());
+  std::optional<rt::CallScope> scope;
+  v8::Local<v8::Function> extract;
+  v8::Local<v8::Object> receiver;
+  const ss_plugin_event* event = evt != nullptr ? evt->evt : nullptr;
   const uint32_t n = in->num_fields;
   const bool copy = n > 1;
   if (storage_.size() < n) storage_.resize(n);
@@ -385,40 +421,29 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
     offset_lengths_.assign(n, 0);
   }
   bool any_offset = false;
-  int32_t* c = control_i32();
-  double* f = control_f64();
-  uint64_t* u = control_u64();
   for (uint32_t i = 0; i < n; i++) {
     ss_plugin_extract_field& field = in->fields[i];
-    c[ctl::kFieldId] = static_cast<int32_t>(field.field_id);
-    c[ctl::kArgPresent] = field.arg_present ? 1 : 0;
-    f[ctl::kArgIndex] = field.arg_present ? static_cast<double>(field.arg_index) : 0.0;
-    u[ctl::kArgIndexExact] = field.arg_present ? field.arg_index : 0;
-    c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
-    v8::Local<v8::Value> key = v8::Undefined(isolate);
-    if (field.arg_key != nullptr && !KeyString(isolate, field.arg_key, &key)) {
-      SetError(kEventPath, "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long");
-      return SS_PLUGIN_FAILURE;
+    ExtractionPrefetch::Result result;
+    if (event == nullptr || !prefetch_.Find(event, field, want_offsets, &result)) {
+      if (!scope) {
+        scope.emplace(*env_);
+        if (!LoadEvent(evt)) return SS_PLUGIN_FAILURE;
+        extract = extract_fn_->Get(scope->isolate());
+        receiver = env_->exports();
+      }
+      if (!ExtractInJs(*scope, extract, receiver, field, want_offsets)) return SS_PLUGIN_FAILURE;
+      prefetch_.Learn(field, want_offsets);
+      result.data = results_.data;
+      result.size = results_.size;
+      result.count = control_i32()[ctl::kResultCount];
+      result.has_offsets = control_i32()[ctl::kResultHasOffsets] != 0;
     }
-    if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_,
-                         extract_policy_.options)) {
-      SetError(kEventPath, event_result_.out_of_memory
-                               ? OutOfMemoryError(("extract (field " + std::to_string(field.field_id) + ")").c_str(),
-                                                  event_result_.error)
-                           : event_result_.timed_out
-                               ? "extract of field " + std::to_string(field.field_id) + " " + event_result_.error
-                               : event_result_.error);
-      return SS_PLUGIN_FAILURE;
-    }
-    if (event_result_.number != SS_PLUGIN_SUCCESS) {
-      FetchLastError("extract_fields", event_result_);
-      return SS_PLUGIN_FAILURE;
-    }
-    if (!StoreResult(field, storage_[i], copy)) return SS_PLUGIN_FAILURE;
-    if (want_offsets && c[ctl::kResultHasOffsets] != 0 && field.res_len > 0) {
+    if (!StoreResult(field, storage_[i], copy, result.data, result.size, result.count)) return SS_PLUGIN_FAILURE;
+    if (want_offsets && result.has_offsets && field.res_len > 0) {
       const size_t count = static_cast<size_t>(field.res_len);
-      auto* starts = reinterpret_cast<uint32_t*>(results_.data + 8 * count);
-      auto* lengths = reinterpret_cast<uint32_t*>(results_.data + 12 * count);
+      // 4-byte aligned: results start 8-byte aligned
+      auto* starts = reinterpret_cast<uint32_t*>(const_cast<uint8_t*>(result.data) + 8 * count);
+      auto* lengths = reinterpret_cast<uint32_t*>(const_cast<uint8_t*>(result.data) + 12 * count);
       if (copy) {
         offset_starts_[i] = starts[0];
         offset_lengths_[i] = lengths[0];
@@ -441,6 +466,36 @@ ss_plugin_rc PluginState::Extract(const ss_plugin_event_input* evt, const ss_plu
   return SS_PLUGIN_SUCCESS;
 }
 
+bool PluginState::ExtractInJs(rt::CallScope& scope, v8::Local<v8::Function> extract, v8::Local<v8::Object> receiver,
+                              const ss_plugin_extract_field& field, bool want_offsets) {
+  v8::Isolate* isolate = scope.isolate();
+  int32_t* c = control_i32();
+  c[ctl::kFieldId] = static_cast<int32_t>(field.field_id);
+  c[ctl::kArgPresent] = field.arg_present ? 1 : 0;
+  control_f64()[ctl::kArgIndex] = field.arg_present ? static_cast<double>(field.arg_index) : 0.0;
+  control_u64()[ctl::kArgIndexExact] = field.arg_present ? field.arg_index : 0;
+  c[ctl::kWantOffsets] = want_offsets ? 1 : 0;
+  v8::Local<v8::Value> key = v8::Undefined(isolate);
+  if (field.arg_key != nullptr && !KeyString(isolate, field.arg_key, &key)) {
+    SetError(kEventPath, "extract_fields: the argument of field " + std::to_string(field.field_id) + " is too long");
+    return false;
+  }
+  if (!env_->CallValue(scope, extract, receiver, 1, &key, rt::Want::kNumber, event_result_, extract_policy_.options)) {
+    SetError(kEventPath, event_result_.out_of_memory
+                             ? OutOfMemoryError(("extract (field " + std::to_string(field.field_id) + ")").c_str(),
+                                                event_result_.error)
+                         : event_result_.timed_out
+                             ? "extract of field " + std::to_string(field.field_id) + " " + event_result_.error
+                             : event_result_.error);
+    return false;
+  }
+  if (event_result_.number != SS_PLUGIN_SUCCESS) {
+    FetchLastError("extract_fields", event_result_);
+    return false;
+  }
+  return true;
+}
+
 bool PluginState::KeyString(v8::Isolate* isolate, const char* key, v8::Local<v8::Value>* out) {
   for (KeyCache::Entry& entry : key_cache_->entries) {
     if (entry.pointer == key && entry.text == key) {
@@ -459,8 +514,8 @@ bool PluginState::KeyString(v8::Isolate* isolate, const char* key, v8::Local<v8:
   return true;
 }
 
-bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy) {
-  const int32_t count = control_i32()[ctl::kResultCount];
+bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy, const uint8_t* data,
+                              size_t size, int32_t count) {
   field.res_len = static_cast<uint64_t>(count);
   field.res.u64 = nullptr;
   if (count <= 0) {
@@ -468,15 +523,15 @@ bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& stor
     return true;
   }
   const auto n = static_cast<size_t>(count);
-  if (n * ctl::kResultFixedBytesPerValue > results_.size) {
+  if (n * ctl::kResultFixedBytesPerValue > size) {
     SetError(kEventPath, "extract_fields: the result does not fit the results buffer");
     return false;
   }
-  const uint8_t* base = results_.data;
+  const uint8_t* base = data;
   auto locate = [&](size_t k, uint32_t* at, uint32_t* len) {
     std::memcpy(at, base + 8 * k, sizeof *at);
     std::memcpy(len, base + 8 * k + 4, sizeof *len);
-    return static_cast<size_t>(*at) + *len <= results_.size;
+    return static_cast<size_t>(*at) + *len <= size;
   };
   switch (field.ftype) {
     case kTypeUint64:
@@ -486,7 +541,7 @@ bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& stor
         storage.numbers.assign(reinterpret_cast<const uint64_t*>(base), reinterpret_cast<const uint64_t*>(base) + n);
         field.res.u64 = storage.numbers.data();
       } else {
-        field.res.u64 = reinterpret_cast<uint64_t*>(results_.data);
+        field.res.u64 = reinterpret_cast<uint64_t*>(const_cast<uint8_t*>(data));
       }
       return true;
     case kTypeBool:
@@ -494,7 +549,7 @@ bool PluginState::StoreResult(ss_plugin_extract_field& field, FieldStorage& stor
         storage.booleans.assign(reinterpret_cast<const uint32_t*>(base), reinterpret_cast<const uint32_t*>(base) + n);
         field.res.boolean = storage.booleans.data();
       } else {
-        field.res.boolean = reinterpret_cast<ss_plugin_bool*>(results_.data);
+        field.res.boolean = reinterpret_cast<ss_plugin_bool*>(const_cast<uint8_t*>(data));
       }
       return true;
     case kTypeString:

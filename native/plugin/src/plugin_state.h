@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "exchange_layout.h"
+#include "extraction_prefetch.h"
 
 namespace falco_ts {
 
@@ -77,7 +78,7 @@ class PluginState {
   };
   struct Functions {
     rt::FunctionId init, destroy, last_error, list_open_params, open, close, next_batch, progress,
-        event_to_string, reserve_event_buffer;
+        event_to_string, reserve_event_buffer, set_prefetch_keys, prefetch_batch;
   };
 
   // The name and call options (deadline) of each function, indexed by FunctionId.
@@ -98,7 +99,15 @@ class PluginState {
   void LogLastError(const char* call);
   void FetchLastError(const char* call) { FetchLastError(call, result_); }
   bool LoadEvent(const ss_plugin_event_input* evt);
-  bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy);
+  // Points the field at `count` values laid out as in the Results buffer from `data` (`size` bytes
+  // readable); with `copy`, at copies of them.
+  bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy, const uint8_t* data, size_t size,
+                   int32_t count);
+  // One field in JavaScript: its value is then in the Results buffer.
+  bool ExtractInJs(rt::CallScope& scope, v8::Local<v8::Function> extract, v8::Local<v8::Object> receiver,
+                   const ss_plugin_extract_field& field, bool want_offsets);
+  // After a next_batch that returned events: updates the fields computed ahead and computes them.
+  void PrefetchBatch(Instance* instance);
   int32_t* control_i32() const { return reinterpret_cast<int32_t*>(control_.data); }
   double* control_f64() const { return reinterpret_cast<double*>(control_.data); }
   uint64_t* control_u64() const { return reinterpret_cast<uint64_t*>(control_.data); }
@@ -147,6 +156,7 @@ class PluginState {
   int32_t generation_ = 0;
   bool offsets_supported_;
   std::vector<FieldStorage> storage_;
+  ExtractionPrefetch prefetch_;
   std::vector<uint32_t> offset_starts_, offset_lengths_;
 };
 
