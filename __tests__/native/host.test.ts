@@ -89,6 +89,27 @@ describe('falco-plugin-host with the C dummy plugin', () => {
     expect(jsonLines(r.stdout)).toHaveLength(7);
   });
 
+  test('--output-fields are asked only on every --output-every-th event, as rule outputs are', () => {
+    const r = runHost([
+      'run',
+      dummyCPath,
+      '--open',
+      open(0, 30),
+      '--fields',
+      'dummy.value',
+      '--output-fields',
+      'dummy.strvalue,dummy.divisible[2]',
+      '--output-every',
+      '10',
+      '--json',
+    ]);
+    expect(r.status).toBe(0);
+    const rows = jsonLines(r.stdout);
+    expect(rows.map((e) => e['dummy.value'])).toHaveLength(30);
+    expect(rows.filter((e) => 'dummy.strvalue' in e).map((e) => e['evt.num'])).toEqual([10, 20, 30]);
+    expect(rows[9]['dummy.divisible[2]']).toBeDefined();
+  });
+
   test('info prints the static information as JSON without init', () => {
     const r = runHost(['info', dummyCPath]);
     expect(r.status).toBe(0);

@@ -19,6 +19,7 @@ struct FieldPlan {
     bool has_arg_key = false;
     std::string arg_key;      // isKey argument
     uint64_t arg_index = UINT64_MAX;  // isIndex argument; libsinsp leaves -1 when absent
+    bool output = false;      // an --output-fields field: asked on every --output-every'th event only
 };
 
 // Splits "a,b[x,y],c" on the commas that are not inside brackets.

@@ -42,6 +42,10 @@ run <lib.so>
   --fields <f1,f2[arg],...> fields to extract for each event, routed to the
                             loaded plugin that declares them and is compatible
                             with the source's event source
+  --output-fields <f,...>   fields asked only on every --output-every'th event
+                            (default 100): as Falco asks a rule's output
+                            fields on the events that match it
+  --output-every <n>        see --output-fields
   --extractor <lib.so>      also load an extractor plugin (repeatable)
   --extractor-config <json> init config of the preceding --extractor
   --max-events <n>          stop each capture after n events (default: until EOF)
@@ -169,6 +173,10 @@ int main(int argc, char** argv) {
                 opts.open_params = take();
             } else if (a == "--fields") {
                 opts.fields = take();
+            } else if (a == "--output-fields") {
+                opts.output_fields = take();
+            } else if (a == "--output-every") {
+                opts.output_every = parse_count(a, take(), 1);
             } else if (a == "--extractor") {
                 opts.extractors.push_back({take(), std::string()});
             } else if (a == "--extractor-config") {

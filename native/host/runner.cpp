@@ -304,7 +304,9 @@ private:
             }
         }
 
+        const bool output_event = evtnum % opts.output_every == 0;
         for (auto& b : fields) {
+            if (b.plan->output && !output_event) continue;
             if (out != nullptr) {
                 if (opts.json) {
                     *out += ',';
@@ -576,6 +578,12 @@ int run_command(const RunOptions& opts, Clock::time_point t0) {
 
     if (!opts.fields.empty()) {
         sh.plans = plan_fields(split_field_list(opts.fields), sh.plugins, sh.source_name);
+    }
+    if (!opts.output_fields.empty()) {
+        for (auto& plan : plan_fields(split_field_list(opts.output_fields), sh.plugins, sh.source_name)) {
+            plan.output = true;
+            sh.plans.push_back(std::move(plan));
+        }
     }
 
     struct sigaction sa {};

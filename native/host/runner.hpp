@@ -20,6 +20,8 @@ struct RunOptions {
     std::string open_params;
     std::vector<PluginSpec> extractors;
     std::string fields;          // comma-separated, as given to --fields
+    std::string output_fields;   // --output-fields: asked on every output_every'th event only
+    uint64_t output_every = 100;
     uint64_t max_events = 0;     // per state; 0 = unlimited
     bool json = false;
     bool stats = false;
