@@ -211,7 +211,7 @@ describe("the host's signals", () => {
           }
         });
         host.stderr.resume();
-        host.on('exit', (code, exitSignal) =>
+        host.on('close', (code, exitSignal) =>
           resolve({ code, signal: exitSignal, events: jsonLines(stdout).length, ms: Date.now() - sentAt }),
         );
       },

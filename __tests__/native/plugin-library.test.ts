@@ -276,7 +276,7 @@ describe('hosts that destroy plugins late', () => {
         const child = spawn(path.join(fixturesBuildDir, 'exit_destroy_host'), [lib('dummy'), '{"jitter":0}']);
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('exit', (code, signal) => resolve(`${code ?? signal} ${out.trim()}`));
+        child.on('close', (code, signal) => resolve(`${code ?? signal} ${out.trim()}`));
       });
     try {
       const results: string[] = [];

@@ -91,7 +91,7 @@ function startHost(config: object, fields: string, extra: { fdLimit?: number; ar
     child.on('exit', () => reject(new Error(`the host exited before listening:\n${stderr}`)));
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, listening, exited, stdout: () => stdout, stderr: () => stderr };
 }
