@@ -195,6 +195,8 @@ void InstallBuiltinCompileHook() {
   });
 }
 
+bool BuiltinCompileHookInstalled() { return g_next_compile != nullptr; }
+
 // ---------------------------------------------------------------------------------------------
 // CodeCacheStore
 // ---------------------------------------------------------------------------------------------
