@@ -83,7 +83,6 @@ bool EnsureProcessRuntime(std::string* error) {
 
   ps.libnode_handle = PromoteLibnodeToGlobal();
   IgnoreSigpipeIfDefault();
-  DeferExtraCaCerts();
 
   std::vector<std::string> args = {
       "falco-ts-plugin",
