@@ -42,16 +42,16 @@ bool SameFile(int fd, const std::string& path) {
 }  // namespace
 
 bool ProvideRuntimeFiles(std::string* error) {
-  const LibnodeImage& libnode = Libnode();
-  if (libnode.path.empty()) {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&node::GetTracingController), &info) == 0 || info.dli_fname == nullptr) {
     *error = "cannot find which libnode was loaded";
     return false;
   }
-  const std::string bundled = Directory(libnode.path) + "/nodejs";
+  const std::string bundled = Directory(info.dli_fname) + "/nodejs";
   if (!IsDirectory(bundled)) {
     const char* probe = "/usr/share/nodejs/acorn/dist/acorn.js";
     if (::access(probe, R_OK) == 0) return true;
-    *error = "libnode (" + libnode.path + ") needs its JavaScript files in /usr/share/nodejs (" +
+    *error = std::string("libnode (") + info.dli_fname + ") needs its JavaScript files in /usr/share/nodejs (" +
              probe + " is missing): install Debian's libnode108 with its dependencies, or use the "
              "self-contained artifact of falco-plugin build, which carries them";
     return false;
