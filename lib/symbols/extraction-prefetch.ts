@@ -14,6 +14,8 @@ export interface PrefetchKey {
   readonly argPresent: boolean;
   /** The index argument, exact. */
   readonly argIndex: bigint;
+  /** The index argument as a number (rounded above 2^53), as `request.argIndex` gives it. */
+  readonly argIndexNumber: number;
   readonly argKey: string | undefined;
   /** The host asked for value offsets. */
   readonly wantOffsets: boolean;
@@ -69,6 +71,7 @@ export class ExtractionPrefetch {
       fieldId: k.id,
       argPresent: k.argPresent,
       argIndex: BigInt(k.argIndex),
+      argIndexNumber: Number(k.argIndex),
       argKey: k.argKey ?? undefined,
       wantOffsets: k.wantOffsets,
     }));

@@ -45,12 +45,6 @@ type SourcePlugin = BasePlugin & {
 };
 type ExtractorPlugin = BasePlugin & Fields & Partial<Extract> & { eventContext(event: EventReader): unknown };
 
-/**
- * The functions the host side calls for one plugin state, one per C symbol group. Each turns its raw
- * arguments into calls on the user's plugin object and every error into a return code plus the message
- * `getLastError` returns. Per-event paths (`nextBatch`, `extract`) exchange data only through the shared
- * buffers of `exchange-layout.ts`.
- */
 /** What `progress()` returned, checked: `{value, detail?}`, synchronously. */
 function checkedProgress(progress: unknown): { value: number; detail?: string } {
   const shape = 'progress() must return {value: a number from 0 to 1, detail?: a string}';
@@ -62,6 +56,12 @@ function checkedProgress(progress: unknown): { value: number; detail?: string } 
   return detail === undefined ? { value } : { value, detail };
 }
 
+/**
+ * The functions the host side calls for one plugin state, one per C symbol group. Each turns its raw
+ * arguments into calls on the user's plugin object and every error into a return code plus the message
+ * `getLastError` returns. Per-event paths (`nextBatch`, `extract`) exchange data only through the shared
+ * buffers of `exchange-layout.ts`.
+ */
 export class PluginSymbols {
   /** The control block shared with the host. */
   readonly control: Int32Array;
@@ -357,7 +357,7 @@ export class PluginSymbols {
             continue;
           }
           control[ControlI32.ArgPresent] = key.argPresent ? 1 : 0;
-          this.controlF64[ControlF64.ArgIndex] = Number(key.argIndex);
+          this.controlF64[ControlF64.ArgIndex] = key.argIndexNumber;
           this.controlU64[ControlU64.ArgIndexExact] = key.argIndex;
           control[ControlI32.WantOffsets] = key.wantOffsets ? 1 : 0;
           const reader = this.reader;
