@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -10,6 +10,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,13 @@ export interface BuildOptions {
   readonly systemRuntime?: boolean;
   /** Type-check the plugin before bundling it (default true). */
   readonly typecheck?: boolean;
+  /**
+   * Store V8 code caches of the bundle and of Node's builtins in the library (default true): the build runs
+   * the library once in the embedded runtime, which compiles the bootstrap and the bundle's top level and
+   * serialises the bytecode. At run time the plugin then deserialises instead of compiling, which shortens
+   * its start. A cache that does not fit the runtime that loads the library is ignored.
+   */
+  readonly codeCache?: boolean;
 }
 
 /** What `falco-plugin build` produced. */
@@ -44,6 +52,8 @@ export interface BuildResult {
   readonly tarball?: string;
   readonly registration: PluginRegistration;
   readonly bundleBytes: number;
+  /** Size of the code cache stored in the library (0: none). */
+  readonly codeCacheBytes?: number;
   readonly libraryBytes: number;
   /** The library plus the runtime it carries. */
   readonly artifactBytes: number;
@@ -138,10 +148,15 @@ export async function buildPlugin(
     const registration = loadRegistration(bundleFile, entry);
     const template = templateFor(registration, platform);
     const bundle = readFileSync(bundleFile);
+    const templateBytes = readFileSync(template);
+    const codeCache =
+      options.codeCache === false
+        ? Buffer.alloc(0)
+        : makeCodeCache(platform, work, templateBytes, registration, bundle);
     const library = withSectionData(
-      readFileSync(template),
+      templateBytes,
       PAYLOAD_SECTION,
-      encodePayload(registration, bundle),
+      encodePayload(registration, bundle, codeCache),
       path.basename(template),
     );
 
@@ -171,12 +186,54 @@ export async function buildPlugin(
       tarball,
       registration,
       bundleBytes: bundle.length,
+      codeCacheBytes: codeCache.length,
       libraryBytes: library.length,
       artifactBytes,
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** How long the run that makes the code cache may take (the bundle's top level runs in it). */
+const CODE_CACHE_RUN_TIMEOUT_MS = 60_000;
+
+/**
+ * Makes the code cache of a library: runs a copy of it (without an init schema, so that the host calls
+ * `plugin_init` with any config) in the native host with `FALCO_TS_CODE_CACHE_OUT` set. The embedded
+ * runtime then bootstraps, loads the bundle, writes what it compiled and fails the init, so none of the
+ * plugin's callbacks runs. The cache is made by the same runtime that will load it (the build's own Node
+ * is another V8). Empty when the run did not write a cache: the library then works without one.
+ */
+function makeCodeCache(
+  platform: Platform,
+  work: string,
+  templateBytes: Buffer,
+  registration: PluginRegistration,
+  bundle: Buffer,
+): Buffer {
+  const dir = path.join(work, 'code-cache');
+  mkdirSync(dir, { recursive: true });
+  const library = path.join(dir, `lib${registration.info.name}.so`);
+  const output = path.join(dir, 'code-cache.bin');
+  writeFileSync(
+    library,
+    withSectionData(
+      templateBytes,
+      PAYLOAD_SECTION,
+      encodePayload({ ...registration, initSchemaJson: '' }, bundle),
+      'template',
+    ),
+  );
+  symlinkSync(platform.runtimeDir, path.join(dir, platform.runtimeName));
+  const env: NodeJS.ProcessEnv = { ...process.env, FALCO_TS_CODE_CACHE_OUT: output };
+  delete env.FALCO_TS_STARTUP_STATS;
+  spawnSync(platform.host, ['run', library], {
+    env,
+    stdio: 'ignore',
+    timeout: CODE_CACHE_RUN_TIMEOUT_MS,
+  });
+  return existsSync(output) ? readFileSync(output) : Buffer.alloc(0);
 }
 
 function loadRegistration(bundleFile: string, entry: string): PluginRegistration {

@@ -3,7 +3,7 @@ import type { PluginRegistration } from '../plugins/registration';
 /** The section of a plugin library that holds its payload (native/plugin/src/payload.cc reads it). */
 export const PAYLOAD_SECTION = '.falco_ts_payload';
 const MAGIC = Buffer.from('FALCOTS\0', 'latin1');
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 
 function u32(value: number): Buffer {
   const b = Buffer.alloc(4);
@@ -16,16 +16,24 @@ function text(value: string | Buffer): Buffer {
   return Buffer.concat([u32(bytes.length), bytes]);
 }
 
+/** Alignment of the code cache in the payload (the payload itself starts 16-byte aligned in the file). */
+const CODE_CACHE_ALIGNMENT = 16;
+
 /**
- * The payload of a plugin library: its static information (what the state-less symbols answer) and its
- * JavaScript bundle, in the layout native/plugin/src/payload.cc documents.
+ * The payload of a plugin library: its static information (what the state-less symbols answer), its
+ * JavaScript bundle and the V8 code cache made for it (empty: none), in the layout
+ * native/plugin/src/payload.cc documents.
  */
-export function encodePayload(registration: PluginRegistration, bundle: Buffer): Buffer {
+export function encodePayload(
+  registration: PluginRegistration,
+  bundle: Buffer,
+  codeCache: Buffer = Buffer.alloc(0),
+): Buffer {
   const { info, capabilities } = registration;
   const flags = (capabilities.sourcing ? 1 : 0) | (capabilities.extraction ? 2 : 0);
   const types = Buffer.alloc(2 * registration.extractEventTypes.length);
   registration.extractEventTypes.forEach((t, i) => types.writeUInt16LE(t, 2 * i));
-  return Buffer.concat([
+  const head = Buffer.concat([
     MAGIC,
     u32(FORMAT_VERSION),
     u32(flags),
@@ -46,4 +54,7 @@ export function encodePayload(registration: PluginRegistration, bundle: Buffer):
     ...registration.callDeadlinesMs.map(u32),
     u32(registration.heapLimitMiB),
   ]);
+  // u32 padding length + padding, then the cache's u32 length: its bytes start aligned.
+  const padding = (CODE_CACHE_ALIGNMENT - ((head.length + 8) % CODE_CACHE_ALIGNMENT)) % CODE_CACHE_ALIGNMENT;
+  return Buffer.concat([head, u32(padding), Buffer.alloc(padding), text(codeCache)]);
 }

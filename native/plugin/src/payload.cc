@@ -6,10 +6,14 @@
 //   event source, fields JSON, init schema JSON, extract event sources JSON, bundle),
 //   u32 count + count u16 extract event types,
 //   u32 count + count u32 call deadlines in ms (0: none), in the order of kDeadlineCallbacks
-//   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS), u32 heap limit in MiB (0: V8's default).
+//   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS), u32 heap limit in MiB (0: V8's default),
+//   u32 padding length + that many zero bytes, then the code cache as a string (u32 length + bytes,
+//   16-byte aligned in the file; empty when the build made none). The code cache is not read: it is
+//   mapped from the file (PayloadCodeCache) and its pages are dropped after each environment's start.
 #include <dlfcn.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +23,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "payload.h"
 #include "plugin_metadata.h"
 
 namespace falco_ts {
@@ -27,7 +32,7 @@ namespace {
 
 constexpr char kSectionName[] = ".falco_ts_payload";
 constexpr char kMagic[8] = {'F', 'A', 'L', 'C', 'O', 'T', 'S', '\0'};
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
 
 class File {
  public:
@@ -42,6 +47,7 @@ class File {
   File& operator=(const File&) = delete;
 
   uint64_t size() const { return size_; }
+  int fd() const { return fd_; }
 
   void Read(uint64_t offset, void* out, uint64_t length) const {
     if (offset > size_ || length > size_ - offset) throw std::runtime_error("the file is truncated");
@@ -61,8 +67,13 @@ class File {
   uint64_t size_ = 0;
 };
 
-// The payload section's bytes.
-std::string ReadSection(const File& file) {
+// Where the payload section lies in the file.
+struct Section {
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+Section FindSection(const File& file) {
   Elf64_Ehdr eh{};
   file.Read(0, &eh, sizeof eh);
   if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
@@ -80,16 +91,16 @@ std::string ReadSection(const File& file) {
   for (uint32_t i = 0; i < eh.e_shnum; i++) {
     const Elf64_Shdr sh = header(i);
     if (sh.sh_name >= names.size() || std::strcmp(names.c_str() + sh.sh_name, kSectionName) != 0) continue;
-    std::string bytes(sh.sh_size, '\0');
-    file.Read(sh.sh_offset, bytes.data(), bytes.size());
-    return bytes;
+    if (sh.sh_offset > file.size() || sh.sh_size > file.size() - sh.sh_offset) throw std::runtime_error("the file is truncated");
+    return Section{sh.sh_offset, sh.sh_size};
   }
   throw std::runtime_error(std::string("no ") + kSectionName + " section");
 }
 
+// Reads the payload's fields in order, straight from the file (the bundle goes into its string once).
 class Reader {
  public:
-  explicit Reader(const std::string& bytes) : bytes_(bytes) {}
+  Reader(const File& file, Section section) : file_(file), section_(section) {}
   uint32_t U32() {
     uint32_t v = 0;
     Take(&v, sizeof v);
@@ -102,25 +113,53 @@ class Reader {
   }
   std::string String() {
     const uint32_t length = U32();
-    if (length > bytes_.size() - pos_) throw std::runtime_error("a string runs past the end of the payload");
-    std::string s = bytes_.substr(pos_, length);
-    pos_ += length;
+    if (length > left()) throw std::runtime_error("a string runs past the end of the payload");
+    std::string s(length, '\0');
+    Take(s.data(), length);
     return s;
   }
-  void Take(void* out, size_t n) {
-    if (n > bytes_.size() - pos_) throw std::runtime_error("the payload is truncated");
-    std::memcpy(out, bytes_.data() + pos_, n);
+  // A string left in the file: its offset in the file and its length.
+  Section Skip() {
+    const uint32_t length = U32();
+    if (length > left()) throw std::runtime_error("a string runs past the end of the payload");
+    const Section at{section_.offset + pos_, length};
+    pos_ += length;
+    return at;
+  }
+  void Take(void* out, uint64_t n) {
+    if (n > left()) throw std::runtime_error("the payload is truncated");
+    file_.Read(section_.offset + pos_, out, n);
+    pos_ += n;
+  }
+  void Discard(uint64_t n) {
+    if (n > left()) throw std::runtime_error("the payload is truncated");
     pos_ += n;
   }
 
  private:
-  const std::string& bytes_;
-  size_t pos_ = 0;
+  uint64_t left() const { return section_.size - pos_; }
+  const File& file_;
+  Section section_;
+  uint64_t pos_ = 0;
 };
 
-void Decode(const std::string& bytes, PluginMetadata& m) {
-  if (bytes.size() <= 1) throw std::runtime_error("the library has no plugin payload (a template not built by falco-plugin build)");
-  Reader r(bytes);
+// The code cache, mapped read-only from the library file for the life of the process (pages are only
+// resident while an environment starts; payload.h).
+std::string_view g_code_cache;
+
+void MapCodeCache(const File& file, Section at) {
+  if (at.size == 0) return;
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t start = at.offset / page * page;
+  const uint64_t length = at.offset + at.size - start;
+  void* map = mmap(nullptr, length, PROT_READ, MAP_PRIVATE, file.fd(), static_cast<off_t>(start));
+  if (map == MAP_FAILED) return;  // no cache: the plugin compiles from source
+  g_code_cache = std::string_view(static_cast<const char*>(map) + (at.offset - start), at.size);
+}
+
+void Decode(const File& file, Section section, PluginMetadata& m) {
+  if (section.size <= 1) throw std::runtime_error("the library has no plugin payload (a template not built by falco-plugin build)");
+  Reader r(file, section);
   char magic[sizeof kMagic];
   r.Take(magic, sizeof magic);
   if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) throw std::runtime_error("the plugin payload has a wrong magic");
@@ -148,6 +187,8 @@ void Decode(const std::string& bytes, PluginMetadata& m) {
   const uint32_t deadlines = r.U32();
   for (uint32_t i = 0; i < deadlines; i++) m.call_deadlines_ms.push_back(r.U32());
   m.heap_limit_mib = r.U32();
+  r.Discard(r.U32());  // alignment of the code cache
+  MapCodeCache(file, r.Skip());
 }
 
 PluginMetadata Load() {
@@ -162,7 +203,8 @@ PluginMetadata Load() {
       std::free(real);
     }
     try {
-      Decode(ReadSection(File(m.library_path)), m);
+      const File file(m.library_path);
+      Decode(file, FindSection(file), m);
     } catch (const std::exception& e) {
       m.load_error = "cannot read the plugin payload of " + m.library_path + ": " + e.what();
     }
@@ -186,6 +228,11 @@ PluginMetadata Load() {
 __attribute__((constructor)) void LoadAtLibraryLoad() { (void)Metadata(); }
 
 }  // namespace
+
+std::string_view PayloadCodeCache() {
+  (void)Metadata();
+  return g_code_cache;
+}
 
 const PluginMetadata& Metadata() {
   static const PluginMetadata metadata = Load();

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 
+#include "payload.h"
 #include "plugin_binding.h"
 #include "plugin_metadata.h"
 
@@ -115,6 +116,8 @@ bool PluginState::StartEnvironment() {
   rt::EnvironmentOptions options;
   options.bundle_path = LibraryPath() + ".js";
   options.bundle_source = std::string_view(Metadata().bundle);
+  options.code_cache = PayloadCodeCache();
+  options.code_cache_mapped = true;
   options.heap_limit_mib = Metadata().heap_limit_mib;
   options.log = &LogToState;
   options.log_user = this;

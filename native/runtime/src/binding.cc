@@ -4,6 +4,8 @@
 // the module is initialised (always on a thread running that environment's JS).
 #include <napi.h>
 
+#include <cstring>
+
 #include "internal.h"
 
 namespace falco_ts {
@@ -85,6 +87,41 @@ Napi::Value BundleSource(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), source.data(), source.size());
 }
 
+// bundlePath(): the bundle's absolute path (EnvironmentOptions::bundle_path).
+Napi::Value BundlePath(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  if (env == nullptr) return info.Env().Undefined();
+  return Napi::String::New(info.Env(), env->options().bundle_path);
+}
+
+// bundleCodeCache(): a copy of the bundle's code cache made by the build, or undefined.
+Napi::Value BundleCodeCache(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  const CodeCacheStore* store = env != nullptr ? env->impl_for_internal()->code_cache.get() : nullptr;
+  const CodeCacheStore::Entry* entry = store != nullptr ? store->Bundle() : nullptr;
+  if (entry == nullptr) return info.Env().Undefined();
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), entry->data, entry->size);
+}
+
+// bundleCompiled(fn, cacheRejected): the bundle's compiled function (recorded when this environment
+// makes the code cache), and what became of its code cache (true, false, or undefined: none given).
+Napi::Value BundleCompiled(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  if (env == nullptr || info.Length() < 1 || !info[0].IsFunction()) return info.Env().Undefined();
+  Environment::Impl* impl = env->impl_for_internal();
+  if (info.Length() > 1 && info[1].IsBoolean()) {
+    impl->code_cache_stats.bundle = info[1].As<Napi::Boolean>().Value() ? "rejected" : "from the code cache";
+  }
+  if (impl->code_cache_writer) {
+    napi_value fn = info[0];
+    v8::Local<v8::Value> value;
+    static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "Node-API values are V8 locals");
+    std::memcpy(static_cast<void*>(&value), &fn, sizeof fn);
+    impl->code_cache_writer->RecordBundle(impl->isolate, value.As<v8::Function>());
+  }
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
@@ -95,6 +132,9 @@ napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
   exports.Set("recordError", Napi::Function::New(env, RecordError, "recordError"));
   exports.Set("loadError", Napi::Function::New(env, LoadError, "loadError"));
   exports.Set("setTickInfo", Napi::Function::New(env, JsSetTickInfo, "setTickInfo"));
+  exports.Set("bundlePath", Napi::Function::New(env, BundlePath, "bundlePath"));
+  exports.Set("bundleCodeCache", Napi::Function::New(env, BundleCodeCache, "bundleCodeCache"));
+  exports.Set("bundleCompiled", Napi::Function::New(env, BundleCompiled, "bundleCompiled"));
   exports.Set("bundleSource", Napi::Function::New(env, BundleSource, "bundleSource"));
   return exports;
 }

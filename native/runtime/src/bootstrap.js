@@ -1,10 +1,11 @@
 // Bootstrap of every embedded environment (runs inside node::LoadEnvironment as the body of a
 // function receiving Node's internal `process` and `require`). Embedded into the library at
-// build time; `BUNDLE_PATH` is prepended by the C++ side. Its return value (the bundle's
+// build time, the same for every environment (BUNDLE_PATH comes from the binding). Its return value (the bundle's
 // exports) is what the native side calls into.
 //
 // Order matters: signals and error handlers first, then output routing, then the bundle.
 const native = process._linkedBinding('falco_ts_runtime');
+const BUNDLE_PATH = native.bundlePath();
 
 const SEVERITY_ERROR = 3;
 const SEVERITY_WARNING = 4;
@@ -138,14 +139,61 @@ process.on('exit', () => {
 // 4. Load the plugin bundle: embedded in the library (compiled as the module BUNDLE_PATH, so that
 //    its requires resolve from the library's folder), or a file.
 const Module = require('module');
+const path = require('path');
 const embeddedSource = native.bundleSource();
+
+// Compiles the embedded bundle as Module.prototype._compile does (same wrapper parameters, origin and
+// dynamic import()), with the code cache `falco-plugin build` made for it. undefined when Node's
+// internals differ from Node 18's: then Module.prototype._compile does it, without the cache.
+function compileBundle(source) {
+  let internalCompileFunction, makeRequireFunction, esmLoader;
+  try {
+    ({ internalCompileFunction } = require('internal/vm'));
+    ({ makeRequireFunction } = require('internal/modules/helpers'));
+    esmLoader = () => require('internal/process/esm_loader').esmLoader;
+  } catch {
+    return undefined;
+  }
+  if (typeof internalCompileFunction !== 'function' || typeof makeRequireFunction !== 'function')
+    return undefined;
+  const cachedData = native.bundleCodeCache();
+  const referrer = require('url').pathToFileURL(BUNDLE_PATH).href;
+  const result = internalCompileFunction(
+    source,
+    BUNDLE_PATH,
+    0,
+    0,
+    cachedData,
+    false,
+    undefined,
+    undefined,
+    ['exports', 'require', 'module', '__filename', '__dirname'],
+    Symbol(`cjs:${BUNDLE_PATH}`),
+    (specifier, _, attributes) => esmLoader().import(specifier, referrer, attributes),
+  );
+  const fn = result.function;
+  native.bundleCompiled(fn, cachedData === undefined ? undefined : result.cachedDataRejected === true);
+  return (module) => {
+    const exports = module.exports;
+    Reflect.apply(fn, exports, [
+      exports,
+      makeRequireFunction(module),
+      module,
+      BUNDLE_PATH,
+      path.dirname(BUNDLE_PATH),
+    ]);
+  };
+}
+
 let pluginExports;
 try {
   if (typeof embeddedSource === 'string') {
     const bundleModule = new Module(BUNDLE_PATH, null);
     bundleModule.filename = BUNDLE_PATH;
-    bundleModule.paths = Module._nodeModulePaths(require('path').dirname(BUNDLE_PATH));
-    bundleModule._compile(embeddedSource, BUNDLE_PATH);
+    bundleModule.paths = Module._nodeModulePaths(path.dirname(BUNDLE_PATH));
+    const run = compileBundle(embeddedSource);
+    if (run) run(bundleModule);
+    else bundleModule._compile(embeddedSource, BUNDLE_PATH);
     bundleModule.loaded = true;
     pluginExports = bundleModule.exports;
   } else {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "internal.h"
 
@@ -11,28 +13,14 @@ namespace rt {
 
 namespace {
 
-// JSON string literal (valid JS) for embedding a path into the bootstrap source.
-std::string JsStringLiteral(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += "\"";
-  return out;
+// FALCO_TS_STARTUP_STATS=1: each environment logs how long it took to start and what its code cache
+// saved (a diagnostic for the plugin's author; off by default, the host's log stays the plugin's).
+bool StartupStatsWanted() {
+  static const bool wanted = [] {
+    const char* v = std::getenv("FALCO_TS_STARTUP_STATS");
+    return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
+  }();
+  return wanted;
 }
 
 // Restores the thread's "current environment" on scope exit.
@@ -85,16 +73,22 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
       node::EnvironmentFlags::kNoCreateInspector | node::EnvironmentFlags::kNoGlobalSearchPaths |
       node::EnvironmentFlags::kTrackUnmanagedFds);
   impl->heap_limit_mib = options.heap_limit_mib;
+
+  // Code caches: the build's, and this environment as the build's cache writer.
+  InstallBuiltinCompileHook();
+  if (const char* out = std::getenv("FALCO_TS_CODE_CACHE_OUT"); out != nullptr && *out != '\0') {
+    impl->code_cache_writer.reset(new CodeCacheWriter(out));
+  } else if (!options.code_cache.empty()) {
+    std::string why;
+    impl->code_cache = CodeCacheStore::Parse(options.code_cache, options.bundle_source, &why);
+    if (!impl->code_cache && StartupStatsWanted()) self->Log(Severity::kInfo, "falco-ts runtime: code cache not used: " + why);
+  }
   {
-    // V8 sizes a new isolate's heap from this flag: set it for this isolate only (creation is
-    // serialised by the process state's mutex), then back to V8's default.
-    std::lock_guard<std::mutex> flags_lock(ps.mutex);
-    if (options.heap_limit_mib > 0) {
-      const std::string flag = "--max-old-space-size=" + std::to_string(options.heap_limit_mib);
-      v8::V8::SetFlagsFromString(flag.c_str(), flag.size());
-    }
-    impl->setup = node::CommonEnvironmentSetup::Create(ps.platform, &errors, args, exec_args, flags);
-    if (options.heap_limit_mib > 0) v8::V8::SetFlagsFromString("--max-old-space-size=0");
+    // Builtins compiled while the environment is set up find their code cache through it.
+    CurrentEnvGuard current(self.get());
+    NodeSetup::Limits limits;
+    limits.old_generation_mib = options.heap_limit_mib;
+    impl->setup = NodeSetup::Create(ps.platform, &errors, args, exec_args, flags, limits);
   }
   if (impl->setup) {
     // At the limit: stop this environment's JavaScript for good, and give V8 the room to unwind
@@ -154,8 +148,9 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
       node::AddLinkedBinding(impl->env, b.name, b.init, NODE_API_DEFAULT_MODULE_API_VERSION);
     }
 
-    const std::string source =
-        "'use strict';\nconst BUNDLE_PATH = " + JsStringLiteral(options.bundle_path) + ";\n" + kBootstrapSource;
+    // The same source for every environment (the bundle's path comes from the binding), so that its
+    // code cache applies to all of them.
+    static const std::string source = std::string("'use strict';\n") + kBootstrapSource;
     v8::TryCatch try_catch(impl->isolate);
     v8::MaybeLocal<v8::Value> loaded = node::LoadEnvironment(impl->env, source.c_str());
     v8::Local<v8::Value> exports;
@@ -173,7 +168,30 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
       return nullptr;  // ~Environment tears down what exists
     }
     impl->exports.Reset(impl->isolate, exports.As<v8::Object>());
+
+    if (impl->code_cache_writer) {
+      // The build's cache-making run: what the bootstrap and the bundle's top level compiled is the
+      // cache. The plugin's callbacks must not run at build time: the environment fails here.
+      std::string write_error;
+      if (!impl->code_cache_writer->Write(impl->isolate, options.bundle_source, &write_error)) {
+        *error = "falco-ts runtime: " + write_error;
+      } else {
+        *error = "falco-ts runtime: code cache written to " + impl->code_cache_writer->path();
+      }
+      return nullptr;
+    }
   }
+  if (StartupStatsWanted()) {
+    const CodeCacheStats& stats = impl->code_cache_stats;
+    self->Log(Severity::kInfo, "falco-ts runtime: started in " +
+                                    std::to_string(static_cast<int>(std::chrono::duration<double, std::milli>(
+                                                                        std::chrono::steady_clock::now() - t0)
+                                                                        .count())) +
+                                    " ms; builtins: " + std::to_string(stats.builtins_from_cache) + " from the code cache, " +
+                                    std::to_string(stats.builtins_rejected) + " rejected, " +
+                                    std::to_string(stats.builtins_compiled) + " compiled; bundle: " + stats.bundle);
+  }
+  if (options.code_cache_mapped) DropFileBackedPages(options.code_cache);
 
   if (options.pump) {
     impl->pump.reset(new Pump(self.get()));
@@ -225,6 +243,7 @@ Environment::~Environment() {
       (void)node::EmitProcessExit(impl->env);
     }
     // 4. Drop every persistent handle into the isolate.
+    impl->code_cache_writer.reset();
     for (auto& fn : impl->functions) fn.Reset();
     impl->functions.clear();
     {

@@ -71,11 +71,105 @@ FALCO_TS_EXPORT inline ProcessState& SharedProcessState() {
 
 class Pump;
 
+// ---------------------------------------------------------------------------------------------
+// Code caches (code_cache.cc)
+// ---------------------------------------------------------------------------------------------
+
+// The entries of a code cache blob that this runtime can use (blob and store: same lifetime).
+class CodeCacheStore {
+ public:
+  struct Entry {
+    uint32_t kind;
+    std::string id;
+    uint64_t source_hash;  // 0: not checked
+    const uint8_t* data;
+    size_t size;
+  };
+  // nullptr (and *why) when the blob is malformed or was made for another libnode build, V8 version
+  // or flags, or another bundle.
+  static std::unique_ptr<CodeCacheStore> Parse(std::string_view blob, std::string_view bundle, std::string* why);
+  const Entry* Find(uint32_t kind, const std::string& id, uint64_t source_hash) const;
+  const Entry* Bundle() const;
+
+ private:
+  CodeCacheStore() = default;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+// Collects what an environment compiled, and writes it as a code cache blob (FALCO_TS_CODE_CACHE_OUT).
+class CodeCacheWriter {
+ public:
+  explicit CodeCacheWriter(std::string path) : path_(std::move(path)) {}
+  void RecordBuiltin(v8::Isolate* isolate, const std::string& key, uint64_t source_hash, v8::Local<v8::Function> fn);
+  void RecordBundle(v8::Isolate* isolate, v8::Local<v8::Function> fn);
+  // Serialises every recorded function (with what it compiled since) under the environment's lock.
+  bool Write(v8::Isolate* isolate, std::string_view bundle, std::string* error);
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Record {
+    uint32_t kind;
+    std::string id;
+    uint64_t source_hash;
+    v8::Eternal<v8::Function> fn;  // lives as long as the isolate, whatever happens to the environment
+  };
+  std::string path_;
+  std::vector<Record> records_;
+};
+
+struct CodeCacheStats {
+  int builtins_from_cache = 0;
+  int builtins_rejected = 0;  // V8 refused the entry: compiled from source
+  int builtins_compiled = 0;  // no entry
+  const char* bundle = "compiled";  // "from the cache", "rejected", "compiled"
+};
+
+// Points libnode's builtin compilation at the runtime (once per library copy); see code_cache.cc.
+void InstallBuiltinCompileHook();
+bool BuiltinCompileHookInstalled();
+uint64_t BundleHash(std::string_view bundle);
+// madvise(MADV_DONTNEED) on the whole pages inside `view`, which must be a read-only file mapping.
+void DropFileBackedPages(std::string_view view);
+
+// What node::CommonEnvironmentSetup does (event loop, isolate, IsolateData, context,
+// node::Environment, and their teardown in Node's order), except that the isolate's heap limits are
+// V8 ResourceConstraints of that isolate instead of process-wide V8 flags (node_setup.cc). V8's flags
+// then never change after process init, so V8 code caches (whose flag hash must match) stay valid.
+class NodeSetup {
+ public:
+  struct Limits {
+    size_t old_generation_mib = 0;  // 0: V8's default for this machine
+  };
+  static std::unique_ptr<NodeSetup> Create(node::MultiIsolatePlatform* platform, std::vector<std::string>* errors,
+                                           const std::vector<std::string>& args,
+                                           const std::vector<std::string>& exec_args,
+                                           node::EnvironmentFlags::Flags flags, const Limits& limits);
+  ~NodeSetup();
+  NodeSetup(const NodeSetup&) = delete;
+  NodeSetup& operator=(const NodeSetup&) = delete;
+
+  v8::Isolate* isolate() const { return isolate_; }
+  node::Environment* env() const { return env_; }
+  uv_loop_t* event_loop() const { return loop_; }
+  v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
+
+ private:
+  explicit NodeSetup(node::MultiIsolatePlatform* platform) : platform_(platform) {}
+  node::MultiIsolatePlatform* platform_;
+  uv_loop_t* loop_ = new uv_loop_t();  // leaked if handles outlive the environment
+  bool loop_initialized_ = false;
+  std::shared_ptr<node::ArrayBufferAllocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  node::IsolateData* isolate_data_ = nullptr;
+  v8::Global<v8::Context> context_;
+  node::Environment* env_ = nullptr;
+};
+
 struct Environment::Impl {
   Environment* self = nullptr;
   uint64_t id = 0;             // unique in the process (never reused)
   bool park_threads = true;    // EnvironmentOptions::park_host_threads
-  std::unique_ptr<node::CommonEnvironmentSetup> setup;
+  std::unique_ptr<NodeSetup> setup;
   v8::Isolate* isolate = nullptr;
   node::Environment* env = nullptr;
   uv_loop_t* loop = nullptr;
@@ -124,6 +218,12 @@ struct Environment::Impl {
   uv_async_t* anchor = nullptr;
   bool anchor_closed = false;
   std::unique_ptr<Pump> pump;
+
+  // Code caches (code_cache.cc): the ones `falco-plugin build` made (nullptr: none, or not usable
+  // with this runtime), and, when this environment makes them, the writer.
+  std::unique_ptr<CodeCacheStore> code_cache;
+  std::unique_ptr<CodeCacheWriter> code_cache_writer;
+  CodeCacheStats code_cache_stats;
 };
 
 // Pump thread: keeps the environment's libuv loop running while no host thread calls in.

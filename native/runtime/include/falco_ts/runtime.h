@@ -176,6 +176,14 @@ struct EnvironmentOptions {
   // on every call (about a third of the cost of a short call). Turns off wasm code GC.
   bool park_host_threads = true;
   size_t max_async_errors = 64;  // recorded uncaught errors kept (oldest dropped first)
+  // V8 code caches of Node's builtins and of this bundle, as `falco-plugin build` makes them (see
+  // src/code_cache.cc); empty: none. Must outlive the environment. A blob made by another libnode build,
+  // V8 version or flags, or for another bundle is ignored, and so is any entry V8 rejects: the
+  // environment then compiles from source.
+  std::string_view code_cache;
+  // `code_cache` is a read-only file mapping: after an environment has started, the runtime drops its
+  // pages from memory (they are read from the file again when another environment starts).
+  bool code_cache_mapped = false;
   // The environment's JavaScript heap limit in MiB (0: V8's default). Reaching it stops the
   // environment's JavaScript (the call fails with Result::out_of_memory; later calls fail fast)
   // instead of aborting the process.
