@@ -46,8 +46,25 @@ export class BatchFullError extends Error {
   }
 }
 
-const encoder = new TextEncoder();
 const TWO_32 = 0x1_0000_0000;
+/** Text up to this length is copied in a JavaScript loop when it is ASCII (faster than a native call). */
+const SHORT_TEXT = 16;
+/** Text up to this length reserves 3 bytes per UTF-16 unit; longer text its exact UTF-8 size. */
+const MEDIUM_TEXT = 1024;
+
+/** UTF-8 into a Buffer at an offset, returning the bytes written: no result object, no view per call. */
+type Utf8Write = (target: Buffer, text: string, offset: number, length: number) => number;
+const nodeUtf8Write = (Buffer.prototype as unknown as { utf8Write?: unknown }).utf8Write;
+const utf8Write: Utf8Write =
+  typeof nodeUtf8Write === 'function'
+    ? (target, text, offset, length) =>
+        (nodeUtf8Write as (this: Buffer, t: string, o: number, l: number) => number).call(
+          target,
+          text,
+          offset,
+          length,
+        )
+    : (target, text, offset, length) => target.write(text, offset, length, 'utf8');
 
 /**
  * The events of one `nextBatch` call, written as complete plugin events straight into memory the host
@@ -60,6 +77,7 @@ export class EventBatch {
   readonly maxEventSize: number;
   private buffer: ArrayBuffer;
   private bytes: Uint8Array;
+  private text: Buffer; // the same memory, for UTF-8 writes that return a count (no result object)
   private view: DataView;
   private count = 0;
   private used = 0;
@@ -75,6 +93,7 @@ export class EventBatch {
     this.maxEventSize = positiveInteger(options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, 'maxEventSize');
     this.buffer = new ArrayBuffer(Math.min(1 << 20, this.capacity * (PLUGIN_EVENT_PAYLOAD_OFFSET + 256)));
     this.bytes = new Uint8Array(this.buffer);
+    this.text = Buffer.from(this.buffer);
     this.view = new DataView(this.buffer);
     memory.adopt(BufferKind.Batch, handle, this.buffer);
   }
@@ -118,13 +137,15 @@ export class EventBatch {
    * @throws BatchFullError when the batch already holds `capacity` events.
    */
   write(data: Uint8Array | string, timestamp?: Timestamp): void {
+    // No allocation per event: the payload is written in place at the offset `begin` returns.
     if (typeof data === 'string') {
       this.writeText(data, timestamp);
       return;
     }
-    const target = this.reserve(data.length);
-    target.set(data);
-    this.commit(data.length, timestamp);
+    const size = data.length;
+    const at = this.begin(size); // may move the batch to a larger buffer
+    this.bytes.set(data, at);
+    this.commit(size, timestamp);
   }
 
   /**
@@ -132,12 +153,17 @@ export class EventBatch {
    * serialize straight into the batch. Finish with `commit`.
    */
   reserve(size: number): Uint8Array {
+    const start = this.begin(size);
+    return this.bytes.subarray(start, start + size);
+  }
+
+  /** Reserves room for a payload of up to `size` bytes; returns where the payload starts in `bytes`. */
+  private begin(size: number): number {
     if (this.count >= this.capacity) throw new BatchFullError(this.capacity);
     if (size > this.maxEventSize) throw new EventTooLargeError(size, this.maxEventSize);
     this.ensure(this.used + PLUGIN_EVENT_PAYLOAD_OFFSET + size);
     this.reserved = size;
-    const start = this.used + PLUGIN_EVENT_PAYLOAD_OFFSET;
-    return this.bytes.subarray(start, start + size);
+    return this.used + PLUGIN_EVENT_PAYLOAD_OFFSET;
   }
 
   /** Completes the event reserved with `reserve`, whose payload is the first `size` bytes of the view. */
@@ -163,17 +189,31 @@ export class EventBatch {
   }
 
   private writeText(text: string, timestamp?: Timestamp): void {
-    if (text.length > this.maxEventSize) {
-      throw new EventTooLargeError(encoder.encode(text).length, this.maxEventSize);
+    const length = text.length;
+    if (length > this.maxEventSize) throw new EventTooLargeError(Buffer.byteLength(text), this.maxEventSize);
+    // A UTF-16 unit takes at most 3 bytes in UTF-8 (a surrogate pair, 2 units, takes 4).
+    const room = 3 * length;
+    if (length > MEDIUM_TEXT || room > this.maxEventSize) {
+      const size = Buffer.byteLength(text);
+      const at = this.begin(size); // throws when too large; may move the batch to a larger buffer
+      this.commit(utf8Write(this.text, text, at, size), timestamp);
+      return;
     }
-    const room = Math.min(text.length * 3, this.maxEventSize);
-    const target = this.reserve(room);
-    const { read, written } = encoder.encodeInto(text, target);
-    if (read < text.length) {
-      this.reserved = -1;
-      throw new EventTooLargeError(encoder.encode(text).length, this.maxEventSize);
+    const at = this.begin(room);
+    if (length > SHORT_TEXT) {
+      this.commit(utf8Write(this.text, text, at, room), timestamp);
+      return;
     }
-    this.commit(written, timestamp);
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        this.commit(utf8Write(this.text, text, at, room), timestamp);
+        return;
+      }
+      bytes[at + i] = c;
+    }
+    this.commit(length, timestamp);
   }
 
   private writeTimestamp(at: number, timestamp: Timestamp | undefined): void {
@@ -198,6 +238,7 @@ export class EventBatch {
     if (needed <= this.buffer.byteLength) return;
     this.buffer = grownBuffer(this.buffer, needed, this.used);
     this.bytes = new Uint8Array(this.buffer);
+    this.text = Buffer.from(this.buffer);
     this.view = new DataView(this.buffer);
     this.memory.adopt(BufferKind.Batch, this.handle, this.buffer);
   }
