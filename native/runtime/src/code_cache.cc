@@ -26,9 +26,7 @@
 //   u32 id length, u64 source hash (0: not checked), u32 data offset, u32 data length, id bytes
 //   (padded to 4); then the entries' data.
 #include <dlfcn.h>
-#include <elf.h>
 #include <fcntl.h>
-#include <link.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -72,137 +70,6 @@ uint64_t Fnv1a(const void* data, size_t size, uint64_t hash = 0xcbf29ce484222325
   const auto* p = static_cast<const unsigned char*>(data);
   for (size_t i = 0; i < size; i++) hash = (hash ^ p[i]) * 0x100000001b3ull;
   return hash;
-}
-
-// ---------------------------------------------------------------------------------------------
-// libnode: its file, build id, and PLT slots
-// ---------------------------------------------------------------------------------------------
-
-struct Libnode {
-  std::string path;
-  uintptr_t base = 0;
-  std::string build_id;  // raw bytes; empty when libnode has none
-};
-
-const Libnode& LoadedLibnode() {
-  static const Libnode libnode = [] {
-    Libnode l;
-    Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&node::GetTracingController), &info) == 0 || info.dli_fname == nullptr) return l;
-    l.path = info.dli_fname;
-    l.base = reinterpret_cast<uintptr_t>(info.dli_fbase);
-    dl_iterate_phdr(
-        [](dl_phdr_info* phdr, size_t, void* data) -> int {
-          auto* lib = static_cast<Libnode*>(data);
-          bool mine = false;
-          for (int i = 0; i < phdr->dlpi_phnum && !mine; i++) {
-            const ElfW(Phdr)& ph = phdr->dlpi_phdr[i];
-            const uintptr_t start = phdr->dlpi_addr + ph.p_vaddr;
-            mine = ph.p_type == PT_LOAD && ph.p_offset == 0 && start == lib->base;
-          }
-          if (!mine) return 0;
-          for (int i = 0; i < phdr->dlpi_phnum; i++) {
-            const ElfW(Phdr)& ph = phdr->dlpi_phdr[i];
-            if (ph.p_type != PT_NOTE) continue;
-            const auto* p = reinterpret_cast<const unsigned char*>(phdr->dlpi_addr + ph.p_vaddr);
-            const unsigned char* end = p + ph.p_memsz;
-            while (p + sizeof(ElfW(Nhdr)) <= end) {
-              const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(p);
-              const unsigned char* name = p + sizeof(ElfW(Nhdr));
-              const unsigned char* desc = name + ((note->n_namesz + 3) & ~3u);
-              if (desc + note->n_descsz > end) break;
-              if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
-                lib->build_id.assign(reinterpret_cast<const char*>(desc), note->n_descsz);
-                return 1;
-              }
-              p = desc + ((note->n_descsz + 3) & ~3u);
-            }
-          }
-          return 1;
-        },
-        &l);
-    return l;
-  }();
-  return libnode;
-}
-
-// The writable-after-relocation range of libnode (PT_GNU_RELRO), where its PLT slots live.
-bool RelroRange(uintptr_t base, uintptr_t* start, uintptr_t* end) {
-  struct Query {
-    uintptr_t base, start = 0, end = 0;
-  } q{base};
-  dl_iterate_phdr(
-      [](dl_phdr_info* phdr, size_t, void* data) -> int {
-        auto* query = static_cast<Query*>(data);
-        if (phdr->dlpi_addr != query->base) return 0;
-        for (int i = 0; i < phdr->dlpi_phnum; i++) {
-          const ElfW(Phdr)& ph = phdr->dlpi_phdr[i];
-          if (ph.p_type == PT_GNU_RELRO) {
-            query->start = phdr->dlpi_addr + ph.p_vaddr;
-            query->end = query->start + ph.p_memsz;
-          }
-        }
-        return 1;
-      },
-      &q);
-  *start = q.start;
-  *end = q.end;
-  return q.end > q.start;
-}
-
-// Points libnode's PLT slot of `symbol` at `hook` and returns what it pointed at (nullptr when there is
-// no such slot or it cannot be written; nothing is changed then).
-void* RedirectLibnodeCall(const char* symbol, void* hook) {
-  const Libnode& libnode = LoadedLibnode();
-  if (libnode.path.empty()) return nullptr;
-  void* handle = dlopen(libnode.path.c_str(), RTLD_NOW | RTLD_NOLOAD);
-  if (handle == nullptr) return nullptr;
-  link_map* map = nullptr;
-  const bool have_map = dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map != nullptr;
-  dlclose(handle);  // still loaded: a library of ours depends on it
-  if (!have_map) return nullptr;
-  const uintptr_t base = map->l_addr;
-  // glibc has already relocated the address entries of the dynamic section in place; tolerate both.
-  auto address = [base](ElfW(Addr) a) { return a < base ? a + base : a; };
-  uintptr_t jmprel = 0, symtab = 0, strtab = 0;
-  size_t pltrelsz = 0, strsz = 0;
-  for (const ElfW(Dyn)* d = map->l_ld; d->d_tag != DT_NULL; ++d) {
-    switch (d->d_tag) {
-      case DT_JMPREL: jmprel = address(d->d_un.d_ptr); break;
-      case DT_PLTRELSZ: pltrelsz = d->d_un.d_val; break;
-      case DT_SYMTAB: symtab = address(d->d_un.d_ptr); break;
-      case DT_STRTAB: strtab = address(d->d_un.d_ptr); break;
-      case DT_STRSZ: strsz = d->d_un.d_val; break;
-      case DT_PLTREL:
-        if (d->d_un.d_val != DT_RELA) return nullptr;
-        break;
-      default: break;
-    }
-  }
-  if (jmprel == 0 || symtab == 0 || strtab == 0) return nullptr;
-  const auto* relas = reinterpret_cast<const ElfW(Rela)*>(jmprel);
-  const auto* syms = reinterpret_cast<const ElfW(Sym)*>(symtab);
-  const char* strs = reinterpret_cast<const char*>(strtab);
-  const size_t length = std::strlen(symbol);
-  for (size_t i = 0; i < pltrelsz / sizeof(ElfW(Rela)); i++) {
-    if (ELF64_R_TYPE(relas[i].r_info) != R_X86_64_JUMP_SLOT) continue;
-    const ElfW(Sym)& sym = syms[ELF64_R_SYM(relas[i].r_info)];
-    if (sym.st_name + length >= strsz || strs[sym.st_name + length] != '\0' ||
-        std::memcmp(strs + sym.st_name, symbol, length) != 0) {
-      continue;
-    }
-    auto* slot = reinterpret_cast<void**>(base + relas[i].r_offset);
-    uintptr_t relro_start = 0, relro_end = 0;
-    const bool in_relro = RelroRange(base, &relro_start, &relro_end) && reinterpret_cast<uintptr_t>(slot) >= relro_start &&
-                          reinterpret_cast<uintptr_t>(slot) + sizeof(void*) <= relro_end;
-    const uintptr_t page_size = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    void* page = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(slot) & ~(page_size - 1));
-    if (in_relro && mprotect(page, page_size, PROT_READ | PROT_WRITE) != 0) return nullptr;
-    void* previous = __atomic_exchange_n(slot, hook, __ATOMIC_SEQ_CST);
-    if (in_relro) mprotect(page, page_size, PROT_READ);
-    return previous;
-  }
-  return nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,17 +185,13 @@ uint64_t BundleHash(std::string_view bundle) { return Fnv1a(bundle.data(), bundl
 void InstallBuiltinCompileHook() {
   static std::once_flag once;
   std::call_once(once, [] {
-    const Libnode& libnode = LoadedLibnode();
-    if (libnode.path.empty()) return;
-    void* handle = dlopen(libnode.path.c_str(), RTLD_NOW | RTLD_NOLOAD);
-    if (handle == nullptr) return;
-    g_load_source = reinterpret_cast<LoadBuiltinSourceFn>(dlsym(handle, kLoadBuiltinSource));
-    dlclose(handle);
+    g_load_source = reinterpret_cast<LoadBuiltinSourceFn>(LibnodeSymbol(kLoadBuiltinSource));
     if (g_load_source == nullptr) return;
     // Serialised with every other runtime copy's patching by the process state's mutex.
     std::lock_guard<std::mutex> lock(abi1::SharedProcessState().mutex);
     g_next_compile = reinterpret_cast<LookupAndCompileInternalFn>(
         RedirectLibnodeCall(kLookupAndCompileInternal, reinterpret_cast<void*>(&CompileBuiltin)));
+    DropLibnodeReadOnlyData();  // the relocation table it searched
   });
 }
 
@@ -361,7 +224,7 @@ std::unique_ptr<CodeCacheStore> CodeCacheStore::Parse(std::string_view blob, std
     *why = "made by another V8 version or with other V8 flags";
     return nullptr;
   }
-  if (build_id != LoadedLibnode().build_id) {
+  if (build_id != Libnode().build_id) {
     *why = "made with another libnode build";
     return nullptr;
   }
@@ -425,7 +288,7 @@ bool CodeCacheWriter::Write(v8::Isolate* isolate, std::string_view bundle, std::
   header.append(kMagic, sizeof kMagic);
   PutU32(header, kFormat);
   PutU32(header, v8::ScriptCompiler::CachedDataVersionTag());
-  const std::string& build_id = LoadedLibnode().build_id;
+  const std::string& build_id = Libnode().build_id;
   PutU32(header, static_cast<uint32_t>(build_id.size()));
   header += build_id;
   Pad(header, 4);

@@ -55,6 +55,7 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
     return nullptr;
   }
   if (!EnsureProcessRuntime(error)) return nullptr;
+  InstallBuiltinCompileHook();  // once per library copy of the runtime (code_cache.cc)
   abi1::ProcessState& ps = abi1::SharedProcessState();
 
   std::unique_ptr<Environment> self(new Environment(options));
@@ -75,7 +76,6 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
   impl->heap_limit_mib = options.heap_limit_mib;
 
   // Code caches: the build's, and this environment as the build's cache writer.
-  InstallBuiltinCompileHook();
   if (const char* out = std::getenv("FALCO_TS_CODE_CACHE_OUT"); out != nullptr && *out != '\0') {
     impl->code_cache_writer.reset(new CodeCacheWriter(out));
   } else if (!options.code_cache.empty()) {
@@ -192,6 +192,8 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
                                     std::to_string(stats.builtins_compiled) + " compiled; bundle: " + stats.bundle);
   }
   if (options.code_cache_mapped) DropFileBackedPages(options.code_cache);
+  // Node's bootstrap read builtin sources and tables of libnode that a running plugin does not need.
+  DropLibnodeReadOnlyData();
 
   if (options.pump) {
     impl->pump.reset(new Pump(self.get()));

@@ -131,6 +131,29 @@ uint64_t BundleHash(std::string_view bundle);
 // madvise(MADV_DONTNEED) on the whole pages inside `view`, which must be a read-only file mapping.
 void DropFileBackedPages(std::string_view view);
 
+// ---------------------------------------------------------------------------------------------
+// The loaded libnode (libnode.cc)
+// ---------------------------------------------------------------------------------------------
+
+struct LibnodeImage {
+  std::string path;      // as loaded ("" when it cannot be found)
+  uintptr_t base = 0;    // load address
+  void* handle = nullptr;  // dlopen(RTLD_NOLOAD) handle, never closed
+  std::string build_id;  // GNU build id bytes ("" when it has none)
+};
+// Found once (dladdr scans the whole symbol table; later calls do not touch it).
+const LibnodeImage& Libnode();
+// dlsym in libnode; nullptr when it is not there (an internal symbol of another build).
+void* LibnodeSymbol(const char* name);
+// Points libnode's PLT slot of `symbol` at `hook`; returns what it pointed at (nullptr: no such slot,
+// or it cannot be written; nothing changed).
+void* RedirectLibnodeCall(const char* symbol, void* hook);
+// madvise(MADV_DONTNEED) on libnode's read-only data segments (never written): the ELF headers, its
+// dynamic symbol, string and relocation tables (~8.5 MiB, read while it is loaded) and .rodata (the
+// builtins' sources among others). Their pages leave the process's memory and are mapped again from the
+// page cache when touched.
+void DropLibnodeReadOnlyData();
+
 // What node::CommonEnvironmentSetup does (event loop, isolate, IsolateData, context,
 // node::Environment, and their teardown in Node's order), except that the isolate's heap limits are
 // V8 ResourceConstraints of that isolate instead of process-wide V8 flags (node_setup.cc). V8's flags

@@ -10,8 +10,6 @@
 // node::NewIsolate(CreateParams*, ...) is exported by libnode but only declared in Node's internal
 // headers: it is looked up at run time. Without it, the public NewIsolate is used with the old flag
 // toggling (the heap limit still works; code caches made under another limit are then rejected).
-#include <dlfcn.h>
-
 #include <cstdio>
 
 #include "internal.h"
@@ -25,17 +23,8 @@ using NewIsolateWithParams = v8::Isolate* (*)(v8::Isolate::CreateParams*, uv_loo
                                               bool /* has_snapshot_data */);
 
 NewIsolateWithParams FindNewIsolateWithParams() {
-  static const NewIsolateWithParams fn = [] {
-    Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&node::GetTracingController), &info) == 0 || info.dli_fname == nullptr) {
-      return NewIsolateWithParams{nullptr};
-    }
-    void* handle = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
-    if (handle == nullptr) return NewIsolateWithParams{nullptr};
-    void* sym = dlsym(handle, "_ZN4node10NewIsolateEPN2v87Isolate12CreateParamsEP9uv_loop_sPNS_20MultiIsolatePlatformEb");
-    dlclose(handle);  // libnode stays loaded (a library of ours depends on it)
-    return reinterpret_cast<NewIsolateWithParams>(sym);
-  }();
+  static const auto fn = reinterpret_cast<NewIsolateWithParams>(
+      LibnodeSymbol("_ZN4node10NewIsolateEPN2v87Isolate12CreateParamsEP9uv_loop_sPNS_20MultiIsolatePlatformEb"));
   return fn;
 }
 

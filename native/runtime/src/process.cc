@@ -41,10 +41,9 @@ void IgnoreSigpipeIfDefault() {
 // `.node` addons a plugin loads later ("symbol lookup error: napi_..."). Re-opening the already
 // loaded libnode with RTLD_GLOBAL|RTLD_NOLOAD promotes it to the global scope.
 void* PromoteLibnodeToGlobal() {
-  Dl_info info;
-  void* sym = reinterpret_cast<void*>(&node::GetTracingController);
-  if (dladdr(sym, &info) == 0 || info.dli_fname == nullptr) return nullptr;
-  void* h = dlopen(info.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+  const LibnodeImage& libnode = Libnode();
+  if (libnode.path.empty()) return nullptr;
+  void* h = dlopen(libnode.path.c_str(), RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
   if (h == nullptr) h = dlopen("libnode.so.108", RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
   return h;  // never dlclose()d: libnode stays for the life of the process
 }
@@ -117,6 +116,9 @@ bool EnsureProcessRuntime(std::string* error) {
     if (error) *error = ps.error;
     return false;
   }
+  // What loading libnode and the process init read of its symbol and relocation tables is not needed
+  // any more (see DropLibnodeReadOnlyData).
+  DropLibnodeReadOnlyData();
   ps.platform = result->platform();
   ps.init_result = result.release();
   ps.ok = true;

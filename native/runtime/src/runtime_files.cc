@@ -42,16 +42,16 @@ bool SameFile(int fd, const std::string& path) {
 }  // namespace
 
 bool ProvideRuntimeFiles(std::string* error) {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&node::GetTracingController), &info) == 0 || info.dli_fname == nullptr) {
+  const LibnodeImage& libnode = Libnode();
+  if (libnode.path.empty()) {
     *error = "cannot find which libnode was loaded";
     return false;
   }
-  const std::string bundled = Directory(info.dli_fname) + "/nodejs";
+  const std::string bundled = Directory(libnode.path) + "/nodejs";
   if (!IsDirectory(bundled)) {
     const char* probe = "/usr/share/nodejs/acorn/dist/acorn.js";
     if (::access(probe, R_OK) == 0) return true;
-    *error = std::string("libnode (") + info.dli_fname + ") needs its JavaScript files in /usr/share/nodejs (" +
+    *error = "libnode (" + libnode.path + ") needs its JavaScript files in /usr/share/nodejs (" +
              probe + " is missing): install Debian's libnode108 with its dependencies, or use the "
              "self-contained artifact of falco-plugin build, which carries them";
     return false;
