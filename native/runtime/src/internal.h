@@ -154,6 +154,10 @@ void* RedirectLibnodeCall(const char* symbol, void* hook);
 // page cache when touched.
 void DropLibnodeReadOnlyData();
 
+// With NODE_EXTRA_CA_CERTS set: its certificates are read when the first TLS context needs the root
+// store, not during process init (extra_ca_certs.cc). Before node::InitializeOncePerProcess.
+void DeferExtraCaCerts();
+
 // What node::CommonEnvironmentSetup does (event loop, isolate, IsolateData, context,
 // node::Environment, and their teardown in Node's order), except that the isolate's heap limits are
 // V8 ResourceConstraints of that isolate instead of process-wide V8 flags (node_setup.cc). V8's flags

@@ -83,6 +83,7 @@ bool EnsureProcessRuntime(std::string* error) {
 
   ps.libnode_handle = PromoteLibnodeToGlobal();
   IgnoreSigpipeIfDefault();
+  DeferExtraCaCerts();
 
   std::vector<std::string> args = {
       "falco-ts-plugin",
