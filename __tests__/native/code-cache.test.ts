@@ -13,6 +13,9 @@ const out = path.join(repoRoot, 'build', 'test-plugins', 'code-cache');
 const dummy = path.join(repoRoot, 'examples/dummy/dummy.ts');
 let cached: BuildResult;
 let uncached: BuildResult;
+let faulty: BuildResult;
+let uncachedFaulty: BuildResult;
+let dynamicImport: BuildResult;
 
 beforeAll(async () => {
   buildPluginLayer();
@@ -22,6 +25,17 @@ beforeAll(async () => {
     output: path.join(out, 'uncached'),
     typecheck: false,
     codeCache: false,
+  });
+  const fixture = (name: string) => path.join(__dirname, `fixtures/ts/${name}.ts`);
+  faulty = await buildPlugin(fixture('faulty'), { output: path.join(out, 'faulty'), typecheck: false });
+  uncachedFaulty = await buildPlugin(fixture('faulty'), {
+    output: path.join(out, 'uncached-faulty'),
+    typecheck: false,
+    codeCache: false,
+  });
+  dynamicImport = await buildPlugin(fixture('dynamic-import'), {
+    output: path.join(out, 'dynamic-import'),
+    typecheck: false,
   });
 }, 600_000);
 
@@ -95,6 +109,41 @@ describe('the code cache of a plugin library', () => {
     }
     const rows = jsonLines(r.stdout);
     expect(rows).toHaveLength(20);
+  });
+
+  it('keeps no folder of the build machine; stack traces name the library file, cached or not', () => {
+    const bytes = readFileSync(faulty.library).toString('latin1');
+    expect(bytes).not.toContain('falco-plugin-build-');
+    expect(bytes).not.toContain(repoRoot);
+    for (const built of [faulty, uncachedFaulty]) {
+      const r = spawnSync(
+        hostPath,
+        ['run', built.library, '--config', '{"throwIn":"async"}', '--max-events', '3'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, FALCO_TS_STARTUP_STATS: '1' },
+          timeout: 60_000,
+        },
+      );
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(built === faulty ? 'bundle: from the code cache' : 'bundle: compiled');
+      expect(r.stderr).toMatch(
+        /planned uncaught error in a timer \(at Timeout\._onTimeout \(libfaulty\.so\.js:\d+:\d+\)\)/,
+      );
+    }
+  });
+
+  it('is not made for a bundle with a dynamic import(), which then works', () => {
+    const r = spawnSync(hostPath, ['run', dynamicImport.library, '--max-events', '1', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, FALCO_TS_STARTUP_STATS: '1' },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /builtins: [1-9]\d+ from the code cache, 0 rejected, 0 compiled; bundle: compiled/,
+    );
+    expect(jsonLines(r.stdout)[0]['evt.plugininfo']).toContain('imported a/b');
   });
 
   it('changes nothing the plugin does: same events as the library without a cache', () => {

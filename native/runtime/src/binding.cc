@@ -103,8 +103,19 @@ Napi::Value BundleCodeCache(const Napi::CallbackInfo& info) {
   return Napi::Buffer<uint8_t>::Copy(info.Env(), entry->data, entry->size);
 }
 
-// bundleCompiled(fn, cacheRejected): the bundle's compiled function (recorded when this environment
-// makes the code cache), and what became of its code cache (true, false, or undefined: none given).
+// bundleScriptName(): the name the bundle is compiled under, its file name. Not its path: Node 18's code
+// cache keeps the name the cache was made under (the build's), and stack traces must not depend on
+// whether the cache was used. A new string (a slice of the path would carry the whole path into a cache).
+Napi::Value BundleScriptName(const Napi::CallbackInfo& info) {
+  Environment* env = EnvOf(info);
+  if (env == nullptr) return info.Env().Undefined();
+  const std::string& path = env->options().bundle_path;
+  return Napi::String::New(info.Env(), path.substr(path.rfind('/') + 1));
+}
+
+// bundleCompiled(fn, cacheRejected, cacheable): the bundle's compiled function (recorded when this
+// environment makes the code cache and `cacheable`), and what became of its code cache (true, false, or
+// undefined: none given).
 Napi::Value BundleCompiled(const Napi::CallbackInfo& info) {
   Environment* env = EnvOf(info);
   if (env == nullptr || info.Length() < 1 || !info[0].IsFunction()) return info.Env().Undefined();
@@ -112,7 +123,7 @@ Napi::Value BundleCompiled(const Napi::CallbackInfo& info) {
   if (info.Length() > 1 && info[1].IsBoolean()) {
     impl->code_cache_stats.bundle = info[1].As<Napi::Boolean>().Value() ? "rejected" : "from the code cache";
   }
-  if (impl->code_cache_writer) {
+  if (impl->code_cache_writer && info.Length() > 2 && info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value()) {
     napi_value fn = info[0];
     v8::Local<v8::Value> value;
     static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "Node-API values are V8 locals");
@@ -134,6 +145,7 @@ napi_value InitRuntimeBinding(napi_env raw_env, napi_value raw_exports) {
   exports.Set("setTickInfo", Napi::Function::New(env, JsSetTickInfo, "setTickInfo"));
   exports.Set("bundlePath", Napi::Function::New(env, BundlePath, "bundlePath"));
   exports.Set("bundleCodeCache", Napi::Function::New(env, BundleCodeCache, "bundleCodeCache"));
+  exports.Set("bundleScriptName", Napi::Function::New(env, BundleScriptName, "bundleScriptName"));
   exports.Set("bundleCompiled", Napi::Function::New(env, BundleCompiled, "bundleCompiled"));
   exports.Set("bundleSource", Napi::Function::New(env, BundleSource, "bundleSource"));
   return exports;

@@ -158,9 +158,11 @@ function compileBundle(source) {
     return undefined;
   const cachedData = native.bundleCodeCache();
   const referrer = require('url').pathToFileURL(BUNDLE_PATH).href;
+  // The library's file name, with or without a cache (Node 18's V8 keeps the name a cache was made under).
+  const scriptName = native.bundleScriptName();
   const result = internalCompileFunction(
     source,
-    BUNDLE_PATH,
+    scriptName,
     0,
     0,
     cachedData,
@@ -168,11 +170,18 @@ function compileBundle(source) {
     undefined,
     undefined,
     ['exports', 'require', 'module', '__filename', '__dirname'],
-    Symbol(`cjs:${BUNDLE_PATH}`),
+    Symbol(`cjs:${scriptName}`),
     (specifier, _, attributes) => esmLoader().import(specifier, referrer, attributes),
   );
   const fn = result.function;
-  native.bundleCompiled(fn, cachedData === undefined ? undefined : result.cachedDataRejected === true);
+  // Not cached: a bundle with dynamic import(). Node 18's V8 drops a script's host-defined options from its
+  // code cache, and import() needs them (it would fail with "Invalid host defined options").
+  const cacheable = !/\bimport\s*\(/.test(source);
+  native.bundleCompiled(
+    fn,
+    cachedData === undefined ? undefined : result.cachedDataRejected === true,
+    cacheable,
+  );
   return (module) => {
     const exports = module.exports;
     Reflect.apply(fn, exports, [

@@ -195,8 +195,6 @@ void InstallBuiltinCompileHook() {
   });
 }
 
-bool BuiltinCompileHookInstalled() { return g_next_compile != nullptr; }
-
 // ---------------------------------------------------------------------------------------------
 // CodeCacheStore
 // ---------------------------------------------------------------------------------------------

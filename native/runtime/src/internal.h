@@ -126,7 +126,6 @@ struct CodeCacheStats {
 
 // Points libnode's builtin compilation at the runtime (once per library copy); see code_cache.cc.
 void InstallBuiltinCompileHook();
-bool BuiltinCompileHookInstalled();
 uint64_t BundleHash(std::string_view bundle);
 // madvise(MADV_DONTNEED) on the whole pages inside `view`, which must be a read-only file mapping.
 void DropFileBackedPages(std::string_view view);
