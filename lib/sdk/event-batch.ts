@@ -10,6 +10,7 @@ import {
   PLUGIN_EVENT_PAYLOAD_OFFSET,
   PLUGIN_EVENT_TYPE,
 } from './event-layout';
+import { utf8Write, writeShortAscii } from './utf8-write';
 
 /** Default number of events per batch (as the Go SDK). */
 export const DEFAULT_BATCH_SIZE = 128;
@@ -47,24 +48,8 @@ export class BatchFullError extends Error {
 }
 
 const TWO_32 = 0x1_0000_0000;
-/** Text up to this length is copied in a JavaScript loop when it is ASCII (faster than a native call). */
-const SHORT_TEXT = 16;
 /** Text up to this length reserves 3 bytes per UTF-16 unit; longer text its exact UTF-8 size. */
 const MEDIUM_TEXT = 1024;
-
-/** UTF-8 into a Buffer at an offset, returning the bytes written: no result object, no view per call. */
-type Utf8Write = (target: Buffer, text: string, offset: number, length: number) => number;
-const nodeUtf8Write = (Buffer.prototype as unknown as { utf8Write?: unknown }).utf8Write;
-const utf8Write: Utf8Write =
-  typeof nodeUtf8Write === 'function'
-    ? (target, text, offset, length) =>
-        (nodeUtf8Write as (this: Buffer, t: string, o: number, l: number) => number).call(
-          target,
-          text,
-          offset,
-          length,
-        )
-    : (target, text, offset, length) => target.write(text, offset, length, 'utf8');
 
 /**
  * The events of one `nextBatch` call, written as complete plugin events straight into memory the host
@@ -82,6 +67,9 @@ export class EventBatch {
   private count = 0;
   private used = 0;
   private reserved = -1;
+  private lastBigTimestamp: bigint | undefined = undefined;
+  private lastTimestampLow = 0;
+  private lastTimestampHigh = 0;
 
   /** @internal */
   constructor(
@@ -200,20 +188,8 @@ export class EventBatch {
       return;
     }
     const at = this.begin(room);
-    if (length > SHORT_TEXT) {
-      this.commit(utf8Write(this.text, text, at, room), timestamp);
-      return;
-    }
-    const bytes = this.bytes;
-    for (let i = 0; i < length; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0x80) {
-        this.commit(utf8Write(this.text, text, at, room), timestamp);
-        return;
-      }
-      bytes[at + i] = c;
-    }
-    this.commit(length, timestamp);
+    const ascii = writeShortAscii(this.bytes, text, at);
+    this.commit(ascii >= 0 ? ascii : utf8Write(this.text, text, at, room), timestamp);
   }
 
   private writeTimestamp(at: number, timestamp: Timestamp | undefined): void {
@@ -228,7 +204,15 @@ export class EventBatch {
       v.setUint32(at + EVENT_TS_OFFSET, timestamp % TWO_32, true);
       v.setUint32(at + EVENT_TS_OFFSET + 4, Math.floor(timestamp / TWO_32), true);
     } else if (typeof timestamp === 'bigint') {
-      v.setBigUint64(at + EVENT_TS_OFFSET, BigInt.asUintN(64, timestamp), true);
+      // Sources stamp many events with one time: its two halves are computed once.
+      if (timestamp !== this.lastBigTimestamp) {
+        const ts = BigInt.asUintN(64, timestamp);
+        this.lastTimestampLow = Number(ts & 0xffff_ffffn);
+        this.lastTimestampHigh = Number(ts >> 32n);
+        this.lastBigTimestamp = timestamp;
+      }
+      v.setUint32(at + EVENT_TS_OFFSET, this.lastTimestampLow, true);
+      v.setUint32(at + EVENT_TS_OFFSET + 4, this.lastTimestampHigh, true);
     } else {
       v.setBigUint64(at + EVENT_TS_OFFSET, BigInt(timestamp.getTime()) * 1_000_000n, true);
     }

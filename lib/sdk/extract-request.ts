@@ -17,6 +17,8 @@ export class ExtractRequest<Ctx = unknown> {
   /** @internal */ fieldIdValue = 0;
   /** @internal */ fieldSpec: FieldSpec = { name: '', type: 'string', desc: '' };
   /** @internal */ argIndexValue = 0;
+  /** @internal The exact index when known without asking the host (prefetch); else `exactArgIndex` reads it. */
+  exactArgIndexValue: bigint | undefined = undefined;
   /** @internal */ argKeyValue: string | undefined = undefined;
   /** @internal */ argPresentValue = false;
   /** @internal */ wantOffsetValue = false;
@@ -59,7 +61,8 @@ export class ExtractRequest<Ctx = unknown> {
 
   /** The index argument as the exact uint64 the host passed (`[18446744073709551615]` stays exact); 0n when absent. */
   get argIndexBigInt(): bigint {
-    return this.argPresentValue ? this.exactArgIndex() : 0n;
+    if (!this.argPresentValue) return 0n;
+    return this.exactArgIndexValue ?? this.exactArgIndex();
   }
 
   /** The key argument (`json.value[/a/b]` → `/a/b`), or `undefined`. */

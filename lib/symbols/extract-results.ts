@@ -8,6 +8,7 @@ import {
 } from './exchange-layout';
 import { grownBuffer, type HostMemory } from './host-memory';
 import { isUnawaitedPromise } from './settle';
+import { utf8Write, writeShortAscii } from '../sdk/utf8-write';
 
 const TWO_32 = 0x1_0000_0000;
 const MAX_U64 = 0xffff_ffff_ffff_ffffn;
@@ -40,7 +41,7 @@ export class ExtractResults {
   private buffer: ArrayBuffer;
   private bytes: Uint8Array;
   private view: DataView;
-  private readonly encoder = new TextEncoder();
+  private text: Buffer; // the same memory, for UTF-8 writes that return a count
   /** Where the current result starts in the buffer (0 but while results are prefetched one after another). */
   private base = 0;
   /** The end of the current result's bytes. */
@@ -55,6 +56,7 @@ export class ExtractResults {
   ) {
     this.buffer = new ArrayBuffer(INITIAL_RESULTS_BUFFER);
     this.bytes = new Uint8Array(this.buffer);
+    this.text = Buffer.from(this.buffer);
     this.view = new DataView(this.buffer);
     memory.adopt(kind, id, this.buffer);
   }
@@ -172,8 +174,13 @@ export class ExtractResults {
           `expected a ${type} (non-negative safe integer or bigint), got ${describe(value)}`,
         );
       }
-      this.view.setUint32(slot, value % TWO_32, true);
-      this.view.setUint32(slot + 4, Math.floor(value / TWO_32), true);
+      if (value <= 0xffff_ffff) {
+        this.view.setUint32(slot, value, true);
+        this.view.setUint32(slot + 4, 0, true);
+      } else {
+        this.view.setUint32(slot, value % TWO_32, true);
+        this.view.setUint32(slot + 4, Math.floor(value / TWO_32), true);
+      }
     } else if (typeof value === 'bigint') {
       if (value < 0n || value > MAX_U64) {
         throw new FieldValueError(name, `expected a ${type} in [0, 2^64), got ${describe(value)}`);
@@ -186,11 +193,13 @@ export class ExtractResults {
 
   private writeString(name: string, slot: number, value: string, bytesAt: number): number {
     this.ensure(bytesAt + value.length * 3 + 1);
-    const { written } = this.encoder.encodeInto(value, this.bytes.subarray(bytesAt));
-    if (this.bytes.subarray(bytesAt, bytesAt + written).includes(0)) {
-      throw new FieldValueError(name, 'string values cannot contain NUL characters');
+    const bytes = this.bytes;
+    let written = writeShortAscii(bytes, value, bytesAt);
+    if (written < 0) written = utf8Write(this.text, value, bytesAt, value.length * 3);
+    for (let i = bytesAt; i < bytesAt + written; i++) {
+      if (bytes[i] === 0) throw new FieldValueError(name, 'string values cannot contain NUL characters');
     }
-    this.bytes[bytesAt + written] = 0;
+    bytes[bytesAt + written] = 0;
     this.view.setUint32(slot, bytesAt - this.base, true);
     this.view.setUint32(slot + 4, written, true);
     return bytesAt + written + 1;
@@ -208,6 +217,7 @@ export class ExtractResults {
     if (needed <= this.buffer.byteLength) return;
     this.buffer = grownBuffer(this.buffer, needed, this.buffer.byteLength);
     this.bytes = new Uint8Array(this.buffer);
+    this.text = Buffer.from(this.buffer);
     this.view = new DataView(this.buffer);
     this.memory.adopt(this.kind, this.id, this.buffer);
   }

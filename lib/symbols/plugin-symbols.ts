@@ -43,6 +43,16 @@ type SourcePlugin = BasePlugin & {
   open(params: unknown): MaybePromise<NextBatch>;
   decodeOpenParams(params: string): unknown;
 };
+/** The argument of one extraction: a prefetch key's, or the host call's (exact index read on demand). */
+interface FieldArgument {
+  argPresent: boolean;
+  argIndexNumber: number;
+  /** The exact index; `undefined`: read from the control block when the extractor asks. */
+  argIndex: bigint | undefined;
+  argKey: string | undefined;
+  wantOffsets: boolean;
+}
+
 type ExtractorPlugin = BasePlugin & Fields & Partial<Extract> & { eventContext(event: EventReader): unknown };
 
 /** What `progress()` returned, checked: `{value, detail?}`, synchronously. */
@@ -84,6 +94,14 @@ export class PluginSymbols {
   private prefetchResults: ExtractResults | undefined;
 
   private readonly memory: HostMemory;
+  /** The argument of the host's current extract call, reused from call to call. */
+  private readonly hostArgument: FieldArgument = {
+    argPresent: false,
+    argIndexNumber: 0,
+    argIndex: undefined,
+    argKey: undefined,
+    wantOffsets: false,
+  };
 
   constructor(
     readonly registration: PluginRegistration,
@@ -356,13 +374,9 @@ export class PluginSymbols {
             prefetch.set(e, k, PrefetchStatus.Never);
             continue;
           }
-          control[ControlI32.ArgPresent] = key.argPresent ? 1 : 0;
-          this.controlF64[ControlF64.ArgIndex] = key.argIndexNumber;
-          this.controlU64[ControlU64.ArgIndexExact] = key.argIndex;
-          control[ControlI32.WantOffsets] = key.wantOffsets ? 1 : 0;
           const reader = this.reader;
           try {
-            this.extractField(key.fieldId, key.argKey, results, base);
+            this.runExtractor(definition, key.fieldId, key, results, base);
           } catch (err) {
             // the host's call extracts it, and reports its error in its own words
             const never = err instanceof PrefetchUnavailable || reader.askedHostValue;
@@ -391,23 +405,40 @@ export class PluginSymbols {
 
   /**
    * Extracts field `id` of the event the reader points at into `results` from `base`, with the request of
-   * the control block.
+   * the control block (the host's call).
    *
    * @throws whatever the extractor or the value check throws.
    */
   private extractField(id: number, argKey: string | undefined, results: ExtractResults, base: number): void {
-    const request = this.request;
-    const control = this.control;
     const definition = this.fields[id];
     if (definition === undefined) {
       throw new Error(`no field with id ${id} (the plugin declares ${this.fields.length})`);
     }
+    const control = this.control;
+    const argument = this.hostArgument;
+    argument.argPresent = control[ControlI32.ArgPresent] !== 0;
+    argument.argIndexNumber = this.controlF64[ControlF64.ArgIndex];
+    argument.argKey = argKey;
+    argument.wantOffsets = control[ControlI32.WantOffsets] !== 0;
+    this.runExtractor(definition, id, argument, results, base);
+  }
+
+  /** Runs the extractor of `definition` with `argument` (the host's call's, or a prefetch key's). */
+  private runExtractor(
+    definition: FieldDefinition,
+    id: number,
+    argument: FieldArgument,
+    results: ExtractResults,
+    base: number,
+  ): void {
+    const request = this.request;
     request.fieldIdValue = id;
     request.fieldSpec = definition;
-    request.argIndexValue = this.controlF64[ControlF64.ArgIndex];
-    request.argKeyValue = argKey;
-    request.argPresentValue = control[ControlI32.ArgPresent] !== 0;
-    request.wantOffsetValue = control[ControlI32.WantOffsets] !== 0;
+    request.argIndexValue = argument.argIndexNumber;
+    request.exactArgIndexValue = argument.argIndex;
+    request.argKeyValue = argument.argKey;
+    request.argPresentValue = argument.argPresent;
+    request.wantOffsetValue = argument.wantOffsets;
     request.valueWritten = false;
     results.reset(base);
     if (definition.extract !== undefined) {
