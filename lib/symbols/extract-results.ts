@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { FieldType } from '../sdk/fields/field-types';
 import {
   BufferKind,
@@ -8,6 +7,7 @@ import {
 } from './exchange-layout';
 import { grownBuffer, type HostMemory } from './host-memory';
 import { isUnawaitedPromise } from './settle';
+import { ipAddressBytes } from '../sdk/ip-address';
 import { utf8Write, writeShortAscii } from '../sdk/utf8-write';
 
 const TWO_32 = 0x1_0000_0000;
@@ -240,12 +240,12 @@ export function ipBytes(name: string, type: 'ipaddr' | 'ipnet', value: unknown):
     throw new FieldValueError(name, `expected an ${type} as text or bytes, got ${describe(value)}`);
   }
   if (type === 'ipaddr') {
-    const bytes = addressBytes(value);
+    const bytes = ipAddressBytes(value);
     if (!bytes) throw new FieldValueError(name, `"${value}" is not an IPv4 or IPv6 address`);
     return bytes;
   }
   const slash = value.indexOf('/');
-  const address = slash < 0 ? undefined : addressBytes(value.slice(0, slash));
+  const address = slash < 0 ? undefined : ipAddressBytes(value.slice(0, slash));
   const prefix = slash < 0 ? NaN : Number(value.slice(slash + 1));
   if (!address || !/^\d+$/.test(value.slice(slash + 1)) || prefix > address.length * 8) {
     throw new FieldValueError(name, `"${value}" is not a network like 10.0.0.0/8 or fd00::/8`);
@@ -253,33 +253,5 @@ export function ipBytes(name: string, type: 'ipaddr' | 'ipnet', value: unknown):
   const out = new Uint8Array(address.length * 2);
   out.set(address);
   for (let bit = 0; bit < prefix; bit++) out[address.length + (bit >> 3)] |= 0x80 >> (bit & 7);
-  return out;
-}
-
-function addressBytes(text: string): Uint8Array | undefined {
-  const family = isIP(text);
-  if (family === 4) return Uint8Array.from(text.split('.').map(Number));
-  if (family !== 6) return undefined;
-  let source = text;
-  const out = new Uint8Array(16);
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(source);
-  if (v4) {
-    const tail = v4[1].split('.').map(Number);
-    out.set(tail, 12);
-    source = source.slice(0, -v4[1].length) + '0:0';
-  }
-  const [head, rest] = source.split('::');
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const groups =
-    rest === undefined
-      ? headGroups
-      : [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
-  groups.forEach((g, i) => {
-    if (v4 && i >= 6) return;
-    const n = parseInt(g, 16);
-    out[i * 2] = n >> 8;
-    out[i * 2 + 1] = n & 0xff;
-  });
   return out;
 }
