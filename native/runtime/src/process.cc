@@ -93,6 +93,10 @@ bool EnsureProcessRuntime(std::string* error) {
       // Host threads stay parked on isolates between calls (call.cc), which wasm code GC cannot
       // cope with: keep wasm code (undici's HTTP parser) for the life of the process.
       "--no-wasm-code-gc",
+      // V8 grows the young generation up to 16 MiB per semi-space under a steady allocation rate (a
+      // source's events, extracted strings): in a long capture that is 20+ MiB of resident memory
+      // for a few percent of throughput. 4 MiB keeps scavenges cheap and the footprint flat.
+      "--max-semi-space-size=4",
       "--stack-size=" + std::to_string(kJsStackKiB),
   };
   using namespace node::ProcessInitializationFlags;
