@@ -10,7 +10,8 @@ export { z } from 'zod';
 export { BasePlugin } from './plugins/base-plugin';
 export type { PluginClass } from './plugins/base-plugin';
 export { BaseInstance } from './plugins/base-instance';
-export { EventSourcing, FieldExtraction, SOURCING, EXTRACTION } from './plugins/capabilities';
+export { EventSourcing, SOURCING } from './capabilities/sourcing/mixin';
+export { FieldExtraction, EXTRACTION } from './capabilities/extraction/mixin';
 export { registerPlugin } from './plugins/registration';
 export {
   DEADLINE_CALLBACKS,
@@ -19,14 +20,8 @@ export {
 } from './plugins/call-deadlines';
 export type { DeadlineCallback } from './plugins/call-deadlines';
 export type { PluginRegistration, Capabilities, CapabilityCheck } from './plugins/registration';
+export type { Info, Init, InitSchema, Destroyer, LastError, PluginInfo } from './plugins/interfaces';
 export type {
-  Info,
-  Init,
-  InitSchema,
-  Destroyer,
-  LastError,
-  Fields,
-  Extract,
   Open,
   OpenParams,
   OpenParamSuggestion,
@@ -36,8 +31,8 @@ export type {
   Progress,
   Progresser,
   Stringer,
-  PluginInfo,
-} from './plugins/interfaces';
+} from './capabilities/sourcing/interfaces';
+export type { Fields, Extract } from './capabilities/extraction/interfaces';
 export { LogSeverity, PluginLogger } from './plugins/logger';
 export { EOF, TIMEOUT, Sentinel, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
 export type { BatchSentinel } from './sdk/errors';
@@ -59,7 +54,7 @@ export type {
   FieldExtractor,
 } from './sdk/fields/field-definition';
 export type { FieldType, FieldProperty, FieldValue, ScalarValue } from './sdk/fields/field-types';
-export { FieldValueError } from './symbols/extract-results';
+export { FieldValueError } from './capabilities/extraction/results';
 export { toJsonSchema, parseJsonInput } from './sdk/json-input';
 export type { JsonSchema } from './sdk/json-input';
 export { PLUGIN_API_VERSION, DEFAULT_REQUIRED_API_VERSION } from './sdk/api-version';

@@ -19,7 +19,7 @@ import {
   PREFETCH_INDEX_ID,
   PREFETCH_VALUES_ID,
   PrefetchStatus,
-} from '../../lib/symbols/extraction-prefetch';
+} from '../../lib/capabilities/extraction/prefetch';
 
 const header = readFileSync(path.resolve(__dirname, '../../native/plugin/src/exchange_layout.h'), 'utf8');
 

@@ -126,7 +126,7 @@ describe('symbols layer and harness lifecycle', () => {
   it('turns every error into a return code plus the last error, and keeps working', async () => {
     const state = await new PluginHarness(lifecyclePlugin([])).init();
     const symbols = state.symbols;
-    expect(symbols.nextBatch(12345)).toBe(ReturnCode.Failure);
+    expect(symbols.requireSourcing().nextBatch(12345)).toBe(ReturnCode.Failure);
     expect(symbols.getLastError()).toBe('next_batch on unknown instance 12345');
     const capture = await state.open();
     expect((await capture.nextBatch()).rc).toBe(ReturnCode.Success);

@@ -1,5 +1,6 @@
 import { findRegistration } from '../plugins/registration';
-import { PluginHarness, type ExtractedValue } from '../testing/harness';
+import { PluginHarness } from '../testing/harness';
+import type { ExtractedValue } from '../testing/harness-types';
 import { loadPluginModule } from './bundle';
 
 /** Options of `falco-plugin harness`. */

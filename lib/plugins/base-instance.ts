@@ -1,5 +1,5 @@
 import type { BatchOptions, EventBatch } from '../sdk/event-batch';
-import type { BatchOutcome, Closer, NextBatch } from './interfaces';
+import type { BatchOutcome, Closer, NextBatch } from '../capabilities/sourcing/interfaces';
 
 /**
  * The base of a source instance (what `open` returns): batch limits and a no-op `close`. Implement

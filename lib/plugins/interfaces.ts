@@ -1,15 +1,9 @@
 /**
- * The small interfaces a plugin and its instances are composed of, at the granularity of the Go SDK.
- * `BasePlugin`, its capability mixins and `BaseInstance` implement the boilerplate ones; a plugin writes
- * the rest.
+ * The small interfaces every plugin is composed of, at the granularity of the Go SDK: identity, init,
+ * schema, destroy, last error. Each capability declares its own in `lib/capabilities/<capability>/`.
  */
 import type { DeadlineCallback } from './call-deadlines';
 import type { z } from 'zod';
-import type { BatchSentinel } from '../sdk/errors';
-import type { EventBatch } from '../sdk/event-batch';
-import type { EventReader } from '../sdk/event-reader';
-import type { ExtractRequest } from '../sdk/extract-request';
-import type { FieldDefinition } from '../sdk/fields/field-definition';
 
 /** Identity of a plugin: what `get_name`, `get_version` & co. return. */
 export interface PluginInfo {
@@ -66,62 +60,4 @@ export interface Destroyer {
 /** The message of the last failure, read by the host through `get_last_error`. */
 export interface LastError {
   lastError: string;
-}
-
-/** The declared fields of an extractor. */
-export interface Fields<Ctx = unknown> {
-  fields(): readonly FieldDefinition<Ctx>[];
-}
-
-/** Extraction of one field per call (Go style), for fields declared without an extractor function. */
-export interface Extract<Ctx = unknown> {
-  extract(request: ExtractRequest<Ctx>): void;
-}
-
-/** Opening a capture: returns the instance that produces events. */
-export interface Open<I extends NextBatch = NextBatch, P = string> {
-  open(params: P): I | Promise<I>;
-}
-
-/** A suggested value for the open params (`list_open_params`). */
-export interface OpenParamSuggestion {
-  readonly value: string;
-  readonly desc?: string;
-  readonly separator?: string;
-}
-
-/** The open params a user may choose from. */
-export interface OpenParams {
-  openParams(): readonly OpenParamSuggestion[] | Promise<readonly OpenParamSuggestion[]>;
-}
-
-/** What `nextBatch` may return: nothing (success), or a sentinel. */
-export type BatchOutcome = void | BatchSentinel;
-
-/** Producing the next batch of events. */
-export interface NextBatch {
-  nextBatch(batch: EventBatch): BatchOutcome | Promise<BatchOutcome>;
-}
-
-/** Release of an instance's resources at `close`. */
-export interface Closer {
-  close(): void | Promise<void>;
-}
-
-/** How far a finite source got. */
-export interface Progress {
-  /** Between 0 and 1. */
-  readonly value: number;
-  /** Human-readable detail, e.g. `12.5%` or `file 3 of 8`. */
-  readonly detail?: string;
-}
-
-/** Progress reporting of an instance. */
-export interface Progresser {
-  progress(): Progress;
-}
-
-/** The text form of an event (`evt.plugininfo`). */
-export interface Stringer {
-  eventToString(event: EventReader): string;
 }

@@ -1,17 +1,19 @@
 import { DEFAULT_HEAP_LIMIT_MIB, resolveCallDeadlines } from './call-deadlines';
+import { hasCapability } from '../capabilities/capability';
+import { EXTRACTION } from '../capabilities/extraction/mixin';
+import {
+  checkExtractionInfo,
+  registerExtraction,
+  type ExtractionCheck,
+  type ExtractionRegistration,
+} from '../capabilities/extraction/registration';
+import { SOURCING } from '../capabilities/sourcing/mixin';
+import { checkSourcingInfo, type SourcingCheck } from '../capabilities/sourcing/registration';
 import { checkRequiredApiVersion, DEFAULT_REQUIRED_API_VERSION } from '../sdk/api-version';
-import { fieldsToJson, validateFields, type FieldDefinition } from '../sdk/fields/field-definition';
 import { toJsonSchema } from '../sdk/json-input';
-import { PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
 import type { z } from 'zod';
 import type { BasePlugin, PluginClass } from './base-plugin';
-import { EXTRACTION, hasCapability, SOURCING } from './capabilities';
-import type { NextBatch, PluginInfo } from './interfaces';
-
-/** A compile-time error naming a method the claimed capability requires, and its signature. */
-type MissingMethod<Signature extends string> = { readonly [K in `missing method ${Signature}`]: never };
-type Require<Has, Signature extends string> = Has extends true ? unknown : MissingMethod<Signature>;
-type HasMethod<T, K extends PropertyKey, F> = T extends { [P in K]: F } ? true : false;
+import type { PluginInfo } from './interfaces';
 
 /** What `init` must accept given the declared `initSchema`. */
 type ConfigCheck<P> = P extends {
@@ -28,18 +30,8 @@ type ConfigCheck<P> = P extends {
  * methods. The error text names the missing method and its signature.
  */
 export type CapabilityCheck<P> = ConfigCheck<P> &
-  (P extends { readonly '~capability.sourcing': true }
-    ? Require<
-        HasMethod<P, 'open', (params: never) => NextBatch | Promise<NextBatch>>,
-        'open(params: OpenParams): NextBatch | Promise<NextBatch>'
-      >
-    : unknown) &
-  (P extends { readonly '~capability.extraction': true }
-    ? Require<
-        HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>,
-        'fields(): readonly FieldDefinition[]'
-      >
-    : unknown) &
+  SourcingCheck<P> &
+  ExtractionCheck<P> &
   (P extends { readonly '~capability.sourcing': true } | { readonly '~capability.extraction': true }
     ? unknown
     : {
@@ -56,7 +48,7 @@ export interface Capabilities {
  * Everything the host reads without a plugin state, computed once at registration and validated, plus
  * the factory for plugin objects.
  */
-export interface PluginRegistration {
+export interface PluginRegistration extends ExtractionRegistration {
   /** Marks the object for the build and the native bootstrap. */
   readonly kind: 'falco-plugin-registration';
   readonly info: Required<
@@ -64,17 +56,8 @@ export interface PluginRegistration {
   > &
     Pick<PluginInfo, 'id' | 'eventSource' | 'extractEventSources' | 'heapLimitMiB'>;
   readonly capabilities: Capabilities;
-  /** The JSON of `get_fields` (`[]` without extraction). */
-  readonly fieldsJson: string;
   /** The JSON Schema of the init config (`''` without a schema). */
   readonly initSchemaJson: string;
-  /**
-   * The event sources extraction accepts, as `get_extract_event_sources` returns them (JSON array). Empty
-   * means the host's default: the plugin's own source for a source plugin, every source otherwise.
-   */
-  readonly extractEventSourcesJson: string;
-  /** The event types extraction accepts (`get_extract_event_types`): plugin events. */
-  readonly extractEventTypes: readonly number[];
   /** The deadline of each callback in milliseconds, in `DEADLINE_CALLBACKS` order (0: none). */
   readonly callDeadlinesMs: readonly number[];
   /** The JavaScript heap limit of each plugin state in MiB (0: V8's default). */
@@ -106,27 +89,7 @@ export function registerPlugin<C extends PluginClass>(
     extraction: hasCapability(sample, EXTRACTION),
   };
   const info = validateInfo(sample.info(), capabilities);
-  let fieldsJson = '[]';
-  if (capabilities.extraction) {
-    const fields = (sample as unknown as { fields(): readonly FieldDefinition[] }).fields();
-    validateFields(fields);
-    const withoutExtractor = fields.filter((f) => typeof f.extract !== 'function').map((f) => f.name);
-    if (
-      withoutExtractor.length > 0 &&
-      typeof (sample as unknown as { extract?: unknown }).extract !== 'function'
-    ) {
-      throw new Error(
-        `plugin ${info.name}: fields ${withoutExtractor.join(', ')} have no extractor and the plugin has no extract(request) method`,
-      );
-    }
-    const needsAddOutput = fields.some((f) => f.addOutput);
-    if (needsAddOutput && checkRequiredApiVersion(info.requiredApiVersion).minor < 8) {
-      throw new Error(
-        `plugin ${info.name}: addOutput needs plugin API 3.8.0 or later, it requires ${info.requiredApiVersion}`,
-      );
-    }
-    fieldsJson = fieldsToJson(fields);
-  }
+  const extraction = registerExtraction(sample, info, capabilities.extraction);
   const initSchemaJson = sample.initSchema
     ? JSON.stringify(toJsonSchema(sample.initSchema, { strict: sample.strictInitSchema }))
     : '';
@@ -134,10 +97,8 @@ export function registerPlugin<C extends PluginClass>(
     kind: 'falco-plugin-registration' as const,
     info,
     capabilities,
-    fieldsJson,
+    ...extraction,
     initSchemaJson,
-    extractEventSourcesJson: JSON.stringify(info.extractEventSources ?? []),
-    extractEventTypes: [PLUGIN_EVENT_TYPE],
     callDeadlinesMs: resolveCallDeadlines(sample.info().callDeadlinesMs, []),
     heapLimitMiB: info.heapLimitMiB ?? DEFAULT_HEAP_LIMIT_MIB,
     create: () => new pluginClass(),
@@ -169,23 +130,8 @@ function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegis
   if (info.id !== undefined && (!Number.isInteger(info.id) || info.id < 0 || info.id > 0xffffffff)) {
     problems.push(`id ${info.id} must be an unsigned 32-bit integer`);
   }
-  if (capabilities.sourcing) {
-    if (!info.id) problems.push('an event source needs a non-zero id (999 is reserved for development)');
-    if (!info.eventSource) problems.push('an event source needs eventSource');
-    if (info.eventSource === 'syscall') problems.push('eventSource "syscall" is reserved for the host');
-  } else if (info.eventSource !== undefined || info.id !== undefined) {
-    problems.push('id and eventSource are only for plugins with EventSourcing');
-  }
-  if (info.extractEventSources !== undefined) {
-    if (!capabilities.extraction)
-      problems.push('extractEventSources is only for plugins with FieldExtraction');
-    if (
-      !Array.isArray(info.extractEventSources) ||
-      info.extractEventSources.some((s) => typeof s !== 'string' || s === '')
-    ) {
-      problems.push('extractEventSources must be an array of non-empty strings');
-    }
-  }
+  checkSourcingInfo(info, capabilities.sourcing, problems);
+  checkExtractionInfo(info, capabilities.extraction, problems);
   resolveCallDeadlines(info.callDeadlinesMs, problems);
   if (
     info.heapLimitMiB !== undefined &&

@@ -1,4 +1,4 @@
-import type { ExtractResults } from '../symbols/extract-results';
+import type { ExtractResults } from '../capabilities/extraction/results';
 import { PLUGIN_EVENT_PAYLOAD_OFFSET } from './event-layout';
 import type { EventReader } from './event-reader';
 import type { FieldSpec } from './fields/field-definition';

@@ -16,7 +16,7 @@ export enum BufferKind {
   /** A batch of events written by `next_batch`; `id` is the instance handle. */
   Batch = 3,
   /**
-   * Results computed ahead for the last batch (`extraction-prefetch.ts`): id 0 is the index, id 1 the
+   * Results computed ahead for the last batch (`lib/capabilities/extraction/prefetch.ts`): id 0 is the index, id 1 the
    * values (the layout of the Results buffer, one result after another).
    */
   Prefetch = 4,

@@ -1,3 +1,5 @@
+import { extractionExports, type ExtractionExports } from '../capabilities/extraction/exports';
+import { sourcingExports, type SourcingExports } from '../capabilities/sourcing/exports';
 import type { PluginRegistration } from '../plugins/registration';
 import type { LogSeverity } from '../plugins/logger';
 import type { BufferKind } from './exchange-layout';
@@ -18,29 +20,16 @@ export const NATIVE_BINDING_NAME = 'falco_ts_plugin';
 
 /**
  * The functions the native layer calls, one per C symbol group, for the single plugin state of an
- * embedded environment. Numbers in, numbers or strings out; per-event data goes through the buffers of
+ * embedded environment: the common ones here, each capability's from its own `exports.ts`. Numbers in, numbers or strings out; per-event data goes through the buffers of
  * `exchange-layout.ts`.
  */
-export interface NativeExports {
+export interface NativeExports extends SourcingExports, ExtractionExports {
   /** The static information, read once to check the build against the library. */
   readonly registration: PluginRegistration;
   init(config: string): MaybePromise<ReturnCode>;
   destroy(): MaybePromise<void>;
   lastError(): string;
-  /** The open params JSON, or `null` on failure. */
-  listOpenParams(): MaybePromise<string | null>;
-  /** An instance handle, or 0 on failure. */
-  open(params: string): MaybePromise<number>;
-  close(handle: number): MaybePromise<void>;
-  nextBatch(handle: number): MaybePromise<ReturnCode>;
-  progress(handle: number): string;
-  eventToString(): string;
-  extract(argKey?: string): ReturnCode;
   reserveEventBuffer(size: number): void;
-  /** The fields to compute ahead for each batch (see `extraction-prefetch.ts`). */
-  setPrefetchKeys(json: string): void;
-  /** Computes them for the last batch of instance `handle`; returns the events indexed. */
-  prefetchBatch(handle: number): number;
 }
 
 /**
@@ -69,15 +58,8 @@ export function createNativeExports(
     },
     destroy: () => current().destroy(),
     lastError: () => symbols?.getLastError() ?? '',
-    listOpenParams: () => current().listOpenParams(),
-    open: (params) => current().open(params),
-    close: (handle) => current().close(handle),
-    nextBatch: (handle) => current().nextBatch(handle),
-    progress: (handle) => current().getProgress(handle),
-    eventToString: () => current().eventToString(),
-    extract: (argKey) => current().extract(argKey),
     reserveEventBuffer: (size) => current().reserveEventBuffer(size),
-    setPrefetchKeys: (json) => current().setPrefetchKeys(json),
-    prefetchBatch: (handle) => current().prefetchBatch(handle),
+    ...sourcingExports(() => current().requireSourcing()),
+    ...extractionExports(() => current().requireExtraction()),
   };
 }

@@ -3,32 +3,14 @@ import type { LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
 import { checkRequiredApiVersion } from '../sdk/api-version';
 import type { FieldSpec } from '../sdk/fields/field-definition';
-import { BufferKind, ControlF64, ControlI32, ControlU64 } from '../symbols/exchange-layout';
+import { BufferKind, ControlF64, ControlI32 } from '../symbols/exchange-layout';
 import { PluginSymbols } from '../symbols/plugin-symbols';
 import { ReturnCode } from '../symbols/return-codes';
-import { decodeOffsets, decodeResults, splitBatch, type DecodedValue, type RawEvent } from './decode';
+import { extractField } from './extraction-driver';
 import { parseFieldSelector, type FieldSelector } from './field-selector';
 import { HarnessMemory } from './harness-memory';
-
-/** A failure the plugin reported, with the message it gave through `get_last_error`. */
-export class PluginCallError extends Error {
-  constructor(
-    readonly call: string,
-    readonly lastError: string,
-  ) {
-    super(`${call} failed: ${lastError}`);
-    this.name = 'PluginCallError';
-  }
-}
-
-/** A captured event, numbered by the host. */
-export interface CapturedEvent extends RawEvent {
-  /** Event number, from 1, increasing over the whole plugin state. */
-  readonly number: number;
-}
-
-/** A field's extracted value: one value, an array for list fields, `undefined` for no value. */
-export type ExtractedValue = DecodedValue | DecodedValue[] | undefined;
+import { PluginCallError, type CapturedEvent, type ExtractedValue } from './harness-types';
+import { Capture } from './sourcing-driver';
 
 /** Options of `PluginHarness`. */
 export interface HarnessOptions {
@@ -146,7 +128,7 @@ export class PluginState {
 
   /** `plugin_list_open_params`, parsed. */
   async listOpenParams(): Promise<{ value: string; desc: string; separator: string }[]> {
-    const json = await this.symbols.listOpenParams();
+    const json = await this.symbols.requireSourcing().listOpenParams();
     if (json === null) throw new PluginCallError('list_open_params', this.symbols.getLastError());
     return JSON.parse(json) as { value: string; desc: string; separator: string }[];
   }
@@ -158,7 +140,7 @@ export class PluginState {
    */
   async open(params = ''): Promise<Capture> {
     this.requireSourcing('open');
-    const handle = await this.symbols.open(params);
+    const handle = await this.symbols.requireSourcing().open(params);
     if (handle === 0) throw new PluginCallError('open', this.symbols.getLastError());
     return new Capture(this, handle, this.memory);
   }
@@ -192,31 +174,13 @@ export class PluginState {
     this.requireExtraction('extract_fields');
     const selector = typeof field === 'string' ? parseFieldSelector(field, this.harness.fields) : field;
     this.loadEvent(event);
-    const control = this.symbols.control;
-    control[ControlI32.FieldId] = selector.fieldId;
-    control[ControlI32.ArgPresent] = selector.argPresent ? 1 : 0;
-    control[ControlI32.WantOffsets] = options.wantOffsets ? 1 : 0;
-    new Float64Array(control.buffer)[ControlF64.ArgIndex] = selector.argIndex;
-    new BigUint64Array(control.buffer)[ControlU64.ArgIndexExact] = selector.argIndexExact;
-    const rc = this.symbols.extract(selector.argKey);
-    if (rc !== ReturnCode.Success) throw new PluginCallError('extract_fields', this.symbols.getLastError());
-    const count = control[ControlI32.ResultCount];
-    const results = this.memory.get(BufferKind.Results);
-    const values = decodeResults(results, selector.field.type, count);
-    const offsets = control[ControlI32.ResultHasOffsets] ? decodeOffsets(results, count) : undefined;
-    if (!selector.field.isList && count > 1) {
-      throw new PluginCallError(
-        'extract_fields',
-        `non-list field ${selector.field.name} returned ${count} values`,
-      );
-    }
-    return { value: count === 0 ? undefined : selector.field.isList ? values : values[0], offsets };
+    return extractField(this.symbols, this.memory, selector, options.wantOffsets === true);
   }
 
   /** `plugin_event_to_string`: the `evt.plugininfo` text. */
   eventToString(event: CapturedEvent): string {
     this.loadEvent(event);
-    return this.symbols.eventToString();
+    return this.symbols.requireSourcing().eventToString();
   }
 
   /**
@@ -272,88 +236,5 @@ export class PluginState {
   private requireExtraction(call: string): void {
     if (!this.harness.registration.capabilities.extraction)
       throw new Error(`${call}: the plugin has no field extraction capability`);
-  }
-}
-
-/** The result of one `next_batch` call. */
-export interface BatchResult {
-  readonly rc: ReturnCode;
-  readonly events: CapturedEvent[];
-}
-
-/** An open capture (a source instance). */
-export class Capture {
-  private pendingRc: ReturnCode | undefined;
-  private closed = false;
-
-  /** @internal */
-  constructor(
-    private readonly state: PluginState,
-    private readonly handle: number,
-    private readonly memory: HarnessMemory,
-  ) {}
-
-  /** One raw `plugin_next_batch` call: its return code and the events returned with it. */
-  async nextBatch(): Promise<BatchResult> {
-    const symbols = this.state.symbols;
-    const rc = await symbols.nextBatch(this.handle);
-    const count = symbols.control[ControlI32.BatchCount];
-    const pluginId = this.state.harness.registration.info.id ?? 0;
-    const now = () => BigInt(Date.now()) * 1_000_000n;
-    const raw =
-      count > 0 ? splitBatch(this.memory.get(BufferKind.Batch, this.handle), count, pluginId, now) : [];
-    return { rc, events: raw.map((e) => ({ ...e, number: this.state.nextEventNumber() })) };
-  }
-
-  /**
-   * The events of the capture, with libscap's semantics: events returned together with TIMEOUT, EOF or
-   * FAILURE are delivered first and the code is acted on at the next step; TIMEOUT means "call again";
-   * SUCCESS with no events is an error.
-   *
-   * @throws PluginCallError when next_batch fails (after the events it returned were delivered).
-   */
-  async *events(options: { maxEvents?: number } = {}): AsyncGenerator<CapturedEvent> {
-    const max = options.maxEvents ?? Infinity;
-    let delivered = 0;
-    while (delivered < max) {
-      if (this.pendingRc !== undefined) {
-        const rc = this.pendingRc;
-        this.pendingRc = undefined;
-        if (rc === ReturnCode.Eof) return;
-        if (rc === ReturnCode.Failure)
-          throw new PluginCallError('next_batch', this.state.symbols.getLastError());
-      }
-      const { rc, events } = await this.nextBatch();
-      if (rc === ReturnCode.Success && events.length === 0) {
-        throw new PluginCallError('next_batch', 'returned SUCCESS with no events');
-      }
-      if (
-        rc !== ReturnCode.Success &&
-        rc !== ReturnCode.Timeout &&
-        rc !== ReturnCode.Eof &&
-        rc !== ReturnCode.Failure
-      ) {
-        throw new PluginCallError('next_batch', `returned unknown code ${rc}`);
-      }
-      if (rc !== ReturnCode.Success && rc !== ReturnCode.Timeout) this.pendingRc = rc;
-      for (const event of events) {
-        if (delivered >= max) return;
-        delivered++;
-        yield event;
-      }
-    }
-  }
-
-  /** `plugin_get_progress`: value in [0, 1] and the detail text. */
-  progress(): { value: number; detail: string } {
-    const detail = this.state.symbols.getProgress(this.handle);
-    return { value: this.state.symbols.control[ControlI32.ProgressPct] / 10000, detail };
-  }
-
-  /** `plugin_close`. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.state.symbols.close(this.handle);
   }
 }

@@ -3,8 +3,12 @@
  *
  * @packageDocumentation
  */
-export { PluginHarness, PluginState, Capture, PluginCallError } from './harness';
-export type { CapturedEvent, ExtractedValue, RunRow, BatchResult, HarnessOptions } from './harness';
+export { PluginHarness, PluginState } from './harness';
+export type { RunRow, HarnessOptions } from './harness';
+export { PluginCallError } from './harness-types';
+export type { CapturedEvent, ExtractedValue } from './harness-types';
+export { Capture } from './sourcing-driver';
+export type { BatchResult } from './sourcing-driver';
 export { parseFieldSelector } from './field-selector';
 export type { FieldSelector } from './field-selector';
 export type { DecodedValue } from './decode';

@@ -1,4 +1,4 @@
-// Extraction ahead of the host's calls (the native half of lib/symbols/extraction-prefetch.ts).
+// Extraction ahead of the host's calls (the native half of lib/capabilities/extraction/prefetch.ts).
 //
 // libsinsp asks the same few fields of every event. The plugin layer learns which from the host's
 // extract_fields calls; right after each next_batch the symbols layer computes the fields asked for

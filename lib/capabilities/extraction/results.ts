@@ -1,14 +1,14 @@
-import type { FieldType } from '../sdk/fields/field-types';
+import type { FieldType } from '../../sdk/fields/field-types';
 import {
   BufferKind,
   ControlI32,
   INITIAL_RESULTS_BUFFER,
   RESULT_FIXED_BYTES_PER_VALUE,
-} from './exchange-layout';
-import { grownBuffer, type HostMemory } from './host-memory';
-import { isUnawaitedPromise } from './settle';
-import { ipAddressBytes } from '../sdk/ip-address';
-import { utf8Write, writeShortAscii } from '../sdk/utf8-write';
+} from '../../symbols/exchange-layout';
+import { grownBuffer, type HostMemory } from '../../symbols/host-memory';
+import { isUnawaitedPromise } from '../../symbols/settle';
+import { ipAddressBytes } from '../../sdk/ip-address';
+import { utf8Write, writeShortAscii } from '../../sdk/utf8-write';
 
 const TWO_32 = 0x1_0000_0000;
 const MAX_U64 = 0xffff_ffff_ffff_ffffn;

@@ -5,8 +5,8 @@
  * from the results, without entering JavaScript. Anything that cannot be computed ahead exactly (an error,
  * a value only the host's call knows, a field that opts out) is left to the host's call.
  */
-import { BufferKind } from './exchange-layout';
-import type { HostMemory } from './host-memory';
+import { BufferKind } from '../../symbols/exchange-layout';
+import type { HostMemory } from '../../symbols/host-memory';
 
 /** One field the host asks for, with its argument, as the native layer learned it. */
 export interface PrefetchKey {

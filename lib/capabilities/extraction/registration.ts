@@ -1,0 +1,75 @@
+import type { BasePlugin } from '../../plugins/base-plugin';
+import type { PluginInfo } from '../../plugins/interfaces';
+import { checkRequiredApiVersion } from '../../sdk/api-version';
+import { PLUGIN_EVENT_TYPE } from '../../sdk/event-layout';
+import { fieldsToJson, validateFields, type FieldDefinition } from '../../sdk/fields/field-definition';
+import type { HasMethod, Require } from '../registration-types';
+
+/** Compile-time completeness of an extractor: `fields` with its signature. */
+export type ExtractionCheck<P> = P extends { readonly '~capability.extraction': true }
+  ? Require<
+      HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>,
+      'fields(): readonly FieldDefinition[]'
+    >
+  : unknown;
+
+/** What field extraction adds to a plugin's registration: what the host reads without a plugin state. */
+export interface ExtractionRegistration {
+  /** The JSON of `get_fields` (`[]` without extraction). */
+  readonly fieldsJson: string;
+  /**
+   * The event sources extraction accepts, as `get_extract_event_sources` returns them (JSON array). Empty
+   * means the host's default: the plugin's own source for a source plugin, every source otherwise.
+   */
+  readonly extractEventSourcesJson: string;
+  /** The event types extraction accepts (`get_extract_event_types`): plugin events. */
+  readonly extractEventTypes: readonly number[];
+}
+
+/** The problems of the plugin info for field extraction (`has`: whether the plugin composes it). */
+export function checkExtractionInfo(info: PluginInfo, has: boolean, problems: string[]): void {
+  if (info.extractEventSources === undefined) return;
+  if (!has) problems.push('extractEventSources is only for plugins with FieldExtraction');
+  if (
+    !Array.isArray(info.extractEventSources) ||
+    info.extractEventSources.some((s) => typeof s !== 'string' || s === '')
+  ) {
+    problems.push('extractEventSources must be an array of non-empty strings');
+  }
+}
+
+/**
+ * Validates the declared fields of `sample` (an instance of the plugin class) and returns what extraction
+ * adds to the registration; without extraction, its empty form.
+ *
+ * @throws Error naming the plugin and the problem.
+ */
+export function registerExtraction(
+  sample: BasePlugin,
+  info: PluginInfo & { readonly requiredApiVersion: string },
+  has: boolean,
+): ExtractionRegistration {
+  const extractEventSourcesJson = JSON.stringify(info.extractEventSources ?? []);
+  if (!has) return { fieldsJson: '[]', extractEventSourcesJson, extractEventTypes: [PLUGIN_EVENT_TYPE] };
+  const fields = (sample as unknown as { fields(): readonly FieldDefinition[] }).fields();
+  validateFields(fields);
+  const withoutExtractor = fields.filter((f) => typeof f.extract !== 'function').map((f) => f.name);
+  if (
+    withoutExtractor.length > 0 &&
+    typeof (sample as unknown as { extract?: unknown }).extract !== 'function'
+  ) {
+    throw new Error(
+      `plugin ${info.name}: fields ${withoutExtractor.join(', ')} have no extractor and the plugin has no extract(request) method`,
+    );
+  }
+  if (fields.some((f) => f.addOutput) && checkRequiredApiVersion(info.requiredApiVersion).minor < 8) {
+    throw new Error(
+      `plugin ${info.name}: addOutput needs plugin API 3.8.0 or later, it requires ${info.requiredApiVersion}`,
+    );
+  }
+  return {
+    fieldsJson: fieldsToJson(fields),
+    extractEventSourcesJson,
+    extractEventTypes: [PLUGIN_EVENT_TYPE],
+  };
+}
