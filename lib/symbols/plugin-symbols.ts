@@ -6,17 +6,17 @@ import type { PluginRegistration } from '../plugins/registration';
 import { errorMessage } from '../sdk/errors';
 import { parseJsonInput, parsingSchema } from '../sdk/json-input';
 import type { HostMemory } from './host-memory';
-import { PluginState } from './plugin-state';
+import { SharedState } from './shared-state';
 import { ReturnCode } from './return-codes';
 import { settle, type MaybePromise } from './settle';
 
 /**
  * The symbols of one plugin state: the common ones (`init`, `destroy`, `get_last_error`) here, and those of
  * each capability the plugin has in its own object (`lib/capabilities/<capability>/symbols.ts`), all over
- * one shared `PluginState`. The native layer and the in-process harness drive the same objects.
+ * one `SharedState`. The native layer and the in-process harness drive the same objects.
  */
 export class PluginSymbols {
-  readonly state: PluginState;
+  readonly state: SharedState;
   /** The event sourcing symbols, when the plugin has `EventSourcing`. */
   readonly sourcing: SourcingSymbols | undefined;
   /** The field extraction symbols, when the plugin has `FieldExtraction`. */
@@ -27,7 +27,7 @@ export class PluginSymbols {
     hostMemory: HostMemory,
     logSink: LogSink,
   ) {
-    const state = new PluginState(registration, hostMemory, logSink);
+    const state = new SharedState(registration, hostMemory, logSink);
     this.state = state;
     const { sourcing, extraction } = registration.capabilities;
     this.sourcing = sourcing ? new SourcingSymbols(state) : undefined;

@@ -5,7 +5,7 @@ import { PrefetchUnavailable, type EventReader } from '../../sdk/event-reader';
 import { ExtractRequest } from '../../sdk/extract-request';
 import type { FieldDefinition } from '../../sdk/fields/field-definition';
 import { BufferKind, ControlF64, ControlI32 } from '../../symbols/exchange-layout';
-import type { PluginState } from '../../symbols/plugin-state';
+import type { SharedState } from '../../symbols/shared-state';
 import { ReturnCode } from '../../symbols/return-codes';
 import type { Extract, Fields } from './interfaces';
 import { ExtractionPrefetch, PREFETCH_VALUES_ID, PrefetchStatus } from './prefetch';
@@ -49,7 +49,7 @@ export class ExtractionSymbols {
    * event sourcing).
    */
   constructor(
-    private readonly state: PluginState,
+    private readonly state: SharedState,
     private readonly batchOf: (handle: number) => { readonly length: number } | undefined = () => undefined,
   ) {
     this.prefetch = new ExtractionPrefetch(state.memory);

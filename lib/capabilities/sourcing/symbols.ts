@@ -2,7 +2,7 @@ import type { BasePlugin } from '../../plugins/base-plugin';
 import { EOF, errorMessage, sentinelOf, TIMEOUT } from '../../sdk/errors';
 import { EventBatch } from '../../sdk/event-batch';
 import { ControlI32 } from '../../symbols/exchange-layout';
-import type { PluginState } from '../../symbols/plugin-state';
+import type { SharedState } from '../../symbols/shared-state';
 import { ReturnCode } from '../../symbols/return-codes';
 import { isUnawaitedPromise, settle, type MaybePromise } from '../../symbols/settle';
 import type { NextBatch, OpenParams, OpenParamSuggestion, Progresser, Stringer } from './interfaces';
@@ -41,7 +41,7 @@ export class SourcingSymbols {
   private readonly instances = new Map<number, OpenInstance>();
   private nextHandle = 1;
 
-  constructor(private readonly state: PluginState) {}
+  constructor(private readonly state: SharedState) {}
 
   /** The instance handles still open. */
   get openHandles(): readonly number[] {

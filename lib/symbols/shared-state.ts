@@ -19,7 +19,7 @@ import { ReturnCode } from './return-codes';
  * block and the Event buffer the host writes into, the buffers adopted by the host, the last error and the
  * log sink. Each capability's symbols (`lib/capabilities/<capability>/symbols.ts`) hold one.
  */
-export class PluginState {
+export class SharedState {
   /** The control block shared with the host. */
   readonly control: Int32Array;
   readonly controlF64: Float64Array;
