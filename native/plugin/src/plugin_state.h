@@ -1,5 +1,8 @@
 // One plugin state (plugin_init .. plugin_destroy): an embedded Node environment running the plugin's
-// bundle, and the memory it shares with the symbols layer (see exchange_layout.h).
+// bundle, and the memory it shares with the symbols layer (see exchange_layout.h). This is the part
+// every plugin has: init, destroy, the last error, the JS calls and their deadlines, the control block,
+// the Event buffer and the logger. Each capability linked into the library adds its own part
+// (capability.h), which works through the methods below.
 #pragma once
 
 #include <falco_plugin_api.h>
@@ -7,24 +10,19 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "capability.h"
 #include "exchange_layout.h"
-#include "extraction_prefetch.h"
+#include "plugin_metadata.h"
 
 namespace falco_ts {
 
-// What open() returns to the host: the JS instance handle and the memory of its last batch.
-struct Instance {
-  int32_t handle = 0;
-  std::vector<ss_plugin_event*> events;  // pointers into the batch buffer, valid until the next call
-  std::string progress;
-  bool progress_failure_logged = false;  // a stopped progress call is logged once per capture
-};
+class BatchObserver;
 
 class PluginState {
  public:
@@ -39,14 +37,6 @@ class PluginState {
   const char* last_error() const { return (latest_on_event_path_.load() ? event_error_ : last_error_).c_str(); }
   void set_last_error(std::string message) { SetError(kCallPath, std::move(message)); }
 
-  Instance* Open(const char* params, ss_plugin_rc* rc);
-  void Close(Instance* instance);
-  const char* ListOpenParams(ss_plugin_rc* rc);
-  ss_plugin_rc NextBatch(Instance* instance, uint32_t* nevts, ss_plugin_event*** evts);
-  const char* Progress(Instance* instance, uint32_t* progress_pct);
-  const char* EventToString(const ss_plugin_event_input* evt);
-  ss_plugin_rc Extract(const ss_plugin_event_input* evt, const ss_plugin_field_extract_input* in);
-
   // Called by the Node-API binding (on a thread running this state's JS).
   void Adopt(exchange::BufferKind kind, int32_t id, uint8_t* data, size_t size);
   void Log(int severity, const char* message, size_t length);
@@ -54,7 +44,17 @@ class PluginState {
   // The state whose environment runs JS on this thread, for the binding's initialisation.
   static PluginState* ForCurrentEnvironment();
 
- private:
+  // ---- What the capabilities' parts use ----
+
+  // The part of the capability registered at `slot` (CapabilityRegistration::slot).
+  CapabilityState& capability(size_t slot) const { return *capabilities_[slot]; }
+
+  // The lock of the calls outside the event paths, and the Result of each side (see mutex_).
+  std::mutex& call_mutex() { return mutex_; }
+  rt::Result& call_result() { return result_; }
+  rt::Result& event_result() { return event_result_; }
+  rt::Environment& env() const { return *env_; }
+
   // Failures are recorded per path, each written only under that path's lock (see mutex_).
   static constexpr bool kCallPath = false;
   static constexpr bool kEventPath = true;
@@ -62,55 +62,65 @@ class PluginState {
     (event_path ? event_error_ : last_error_) = std::move(message);
     latest_on_event_path_.store(event_path);
   }
-  bool PathOf(const rt::Result& result) const { return &result == &event_result_; }
-  // Pointer arrays for the host; with several fields per call, also copies of each field's values
-  // (the Results buffer holds one field at a time). Reused from call to call.
-  struct FieldStorage {
-    std::vector<const char*> strings;
-    std::vector<ss_plugin_byte_buffer> buffers;
-    std::vector<uint64_t> numbers;
-    std::vector<uint32_t> booleans;
-    std::string bytes;
+  // The latest failure of each path.
+  const std::string& call_error() const { return last_error_; }
+  const std::string& event_error() const { return event_error_; }
+
+  // A JS function of the bundle that a capability calls: where its id goes, its name among the
+  // bundle's exports, and the callback whose deadline it runs under.
+  struct JsFunction {
+    rt::FunctionId* id;
+    const char* name;
+    DeadlineCallback deadline;
   };
+  // Looks the functions up and records their call policies. False: the last error names the missing one.
+  bool LookUpFunctions(std::initializer_list<JsFunction> functions);
+  // The call options of a callback's deadline, for a function called with rt::Environment::CallValue.
+  rt::CallOptions CallOptionsOf(DeadlineCallback deadline) const;
+
+  // Calls a looked-up function under its deadline; a failure is recorded on the path of `result`
+  // (without one, the call path's).
+  bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want);
+  bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result);
+  // After a call that reported a failure: records the plugin's message on the path of `result`.
+  void FetchLastError(const char* call, rt::Result& result);
+  void FetchLastError(const char* call) { FetchLastError(call, result_); }
+  // The error of a call that failed because the heap limit was reached, in it or earlier.
+  std::string OutOfMemoryError(const char* callback, const std::string& error);
+  // Logs the failure of a call whose error the host never asks for (close, destroy).
+  void LogLastError(const char* call);
+
+  // Copies the host's event into the Event buffer (unless it is already there). False: the event
+  // path's error says why.
+  bool LoadEvent(const ss_plugin_event_input* evt);
+
+  int32_t* control_i32() const { return reinterpret_cast<int32_t*>(control_.data); }
+  double* control_f64() const { return reinterpret_cast<double*>(control_.data); }
+  uint64_t* control_u64() const { return reinterpret_cast<uint64_t*>(control_.data); }
+
+  // Told around each batch of the plugin's own event source (at most one capability watches them).
+  void set_batch_observer(BatchObserver* observer) { batch_observer_ = observer; }
+  BatchObserver* batch_observer() const { return batch_observer_; }
+
+  // Memory the symbols layer shares (Adopt).
   struct Buffer {
     uint8_t* data = nullptr;
     size_t size = 0;
   };
-  struct Functions {
-    rt::FunctionId init, destroy, last_error, list_open_params, open, close, next_batch, progress,
-        event_to_string, reserve_event_buffer, set_prefetch_keys, prefetch_batch;
-  };
 
+ private:
   // The name and call options (deadline) of each function, indexed by FunctionId.
   struct CallPolicy {
     const char* name = "";
     rt::CallOptions options;
   };
+  struct Functions {
+    rt::FunctionId init, destroy, last_error, reserve_event_buffer;
+  };
 
   bool StartEnvironment();
-  bool LookUpFunctions();
+  bool PathOf(const rt::Result& result) const { return &result == &event_result_; }
   const CallPolicy& PolicyOf(rt::FunctionId fn) const;
-  bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want);
-  bool CallJs(rt::FunctionId fn, std::initializer_list<rt::Arg> args, rt::Want want, rt::Result& result);
-  void FetchLastError(const char* call, rt::Result& result);
-  // The error of a call that failed because the heap limit was reached, in it or earlier.
-  std::string OutOfMemoryError(const char* callback, const std::string& error);
-  // Logs the failure of a call whose error the host never asks for (close, destroy).
-  void LogLastError(const char* call);
-  void FetchLastError(const char* call) { FetchLastError(call, result_); }
-  bool LoadEvent(const ss_plugin_event_input* evt);
-  // Points the field at `count` values laid out as in the Results buffer from `data` (`size` bytes
-  // readable); with `copy`, at copies of them.
-  bool StoreResult(ss_plugin_extract_field& field, FieldStorage& storage, bool copy, const uint8_t* data, size_t size,
-                   int32_t count);
-  // One field in JavaScript: its value is then in the Results buffer.
-  bool ExtractInJs(rt::CallScope& scope, v8::Local<v8::Function> extract, v8::Local<v8::Object> receiver,
-                   const ss_plugin_extract_field& field, bool want_offsets);
-  // After a next_batch that returned events: updates the fields computed ahead and computes them.
-  void PrefetchBatch(Instance* instance);
-  int32_t* control_i32() const { return reinterpret_cast<int32_t*>(control_.data); }
-  double* control_f64() const { return reinterpret_cast<double*>(control_.data); }
-  uint64_t* control_u64() const { return reinterpret_cast<uint64_t*>(control_.data); }
 
   ss_plugin_owner_t* owner_;
   ss_plugin_log_fn_t log_fn_;
@@ -121,22 +131,6 @@ class PluginState {
   std::unique_ptr<rt::Environment> env_;
   Functions fn_{};
   std::vector<CallPolicy> policies_;
-  CallPolicy extract_policy_;
-  // Heap-held so that it can be abandoned with the environment at process exit.
-  std::unique_ptr<v8::Global<v8::Function>> extract_fn_;
-  // JS strings of recent key arguments (libsinsp passes the same pointer for a field on every event):
-  // a key field does not create a string per call. Heap-held for the same reason as extract_fn_.
-  struct KeyCache {
-    struct Entry {
-      const char* pointer = nullptr;
-      std::string text;
-      v8::Global<v8::String> value;
-    };
-    Entry entries[16];
-    size_t next = 0;
-  };
-  std::unique_ptr<KeyCache> key_cache_ = std::make_unique<KeyCache>();
-  bool KeyString(v8::Isolate* isolate, const char* key, v8::Local<v8::Value>* out);
   rt::Result result_;
   rt::Result event_result_;
   std::mutex stopped_mutex_;
@@ -144,20 +138,17 @@ class PluginState {
   std::string last_error_;      // failures of the calls serialised by mutex_
   std::string event_error_;     // failures of extract_fields / event_to_string
   std::atomic<bool> latest_on_event_path_{false};
-  std::string text_;         // list_open_params result
-  std::string event_text_;   // event_to_string result
   std::string log_line_;     // NUL-terminated copy for the host's logger
   std::mutex log_mutex_;
-  Buffer control_, event_, results_;
-  std::unordered_map<int32_t, Buffer> batches_;
+  Buffer control_, event_;
   bool event_loaded_ = false;
   uint64_t event_number_ = 0;
   uint64_t event_ts_ = 0;
   int32_t generation_ = 0;
-  bool offsets_supported_;
-  std::vector<FieldStorage> storage_;
-  ExtractionPrefetch prefetch_;
-  std::vector<uint32_t> offset_starts_, offset_lengths_;
+  BatchObserver* batch_observer_ = nullptr;
+  // One part per capability linked into the library, by slot. They may hold JS handles: they are
+  // destroyed with the environment (see ~PluginState).
+  std::vector<std::unique_ptr<CapabilityState>> capabilities_;
 };
 
 }  // namespace falco_ts

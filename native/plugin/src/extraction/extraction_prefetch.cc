@@ -1,4 +1,4 @@
-#include "extraction_prefetch.h"
+#include "extraction/extraction_prefetch.h"
 
 #include <algorithm>
 #include <cstring>

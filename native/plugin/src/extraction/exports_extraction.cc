@@ -2,13 +2,19 @@
 #define FALCO_PLUGIN_DECLARE_EXPORTS
 #include <falco_plugin_api.h>
 
+#include "extraction/extraction_state.h"
 #include "guard.h"
 #include "plugin_metadata.h"
 #include "plugin_state.h"
 
+using falco_ts::ExtractionState;
 using falco_ts::Guard;
 using falco_ts::Metadata;
 using falco_ts::PluginState;
+
+namespace {
+PluginState* State(ss_plugin_t* s) { return static_cast<PluginState*>(s); }
+}  // namespace
 
 extern "C" {
 
@@ -24,9 +30,9 @@ uint16_t* plugin_get_extract_event_types(uint32_t* numtypes, ss_plugin_t*) {
 
 ss_plugin_rc plugin_extract_fields(ss_plugin_t* s, const ss_plugin_event_input* evt,
                                    const ss_plugin_field_extract_input* in) {
-  return Guard([&]() { return static_cast<PluginState*>(s)->Extract(evt, in); },
+  return Guard([&]() { return ExtractionState::Of(*State(s)).Extract(evt, in); },
                [&](const std::string& e) {
-                 static_cast<PluginState*>(s)->set_last_error(e);
+                 State(s)->set_last_error(e);
                  return SS_PLUGIN_FAILURE;
                });
 }
