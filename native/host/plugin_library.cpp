@@ -34,25 +34,6 @@ std::string version_string(const Version& v) {
     return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
 }
 
-// libsinsp's accepted field types and their ss_plugin_field_type values.
-bool field_type_from_name(const std::string& name, uint32_t& ftype) {
-    static const struct {
-        const char* name;
-        uint32_t ftype;
-    } table[] = {
-        {"string", FTYPE_STRING}, {"uint64", FTYPE_UINT64}, {"reltime", FTYPE_RELTIME},
-        {"abstime", FTYPE_ABSTIME}, {"bool", FTYPE_BOOL},     {"ipaddr", FTYPE_IPADDR},
-        {"ipnet", FTYPE_IPNET},
-    };
-    for (const auto& e : table) {
-        if (name == e.name) {
-            ftype = e.ftype;
-            return true;
-        }
-    }
-    return false;
-}
-
 // Reads a JSON array of strings returned by a state-less symbol (event
 // source lists, async event names), like the libs do.
 std::vector<std::string> read_string_list(const std::string& plugin, const char* symbol,
@@ -83,6 +64,78 @@ std::vector<std::string> read_string_list(const std::string& plugin, const char*
     }
     return out;
 }
+
+// A capability's symbol group as a library exports it: complete (the plugin
+// has the capability), absent (incomplete == nullptr) or incomplete (the
+// message says what is missing, and the library is rejected).
+struct SymbolGroup {
+    bool complete;
+    const char* incomplete;
+};
+
+SymbolGroup sourcing_symbols(const plugin_api& api) {
+    if (api.open && api.close && api.next_batch) {
+        const bool has_id = api.get_id != nullptr && api.get_id() != 0;
+        const bool has_source = api.get_event_source != nullptr &&
+                                api.get_event_source() != nullptr &&
+                                std::strlen(api.get_event_source()) > 0;
+        if (has_id == has_source) return {true, nullptr};
+        return {false,
+                "must implement both 'plugin_get_id' and 'plugin_get_event_source' or "
+                "neither (event sourcing)"};
+    }
+    if (api.open || api.close || api.next_batch) {
+        return {false,
+                "must implement all of 'plugin_open', 'plugin_close', and 'plugin_next_batch' "
+                "(event sourcing)"};
+    }
+    return {false, nullptr};
+}
+
+SymbolGroup extraction_symbols(const plugin_api& api) {
+    if (api.get_fields && api.extract_fields) return {true, nullptr};
+    if (api.extract_fields) {
+        return {false,
+                "must implement both 'plugin_get_fields' and 'plugin_extract_fields' (field "
+                "extraction)"};
+    }
+    return {false, nullptr};
+}
+
+SymbolGroup parsing_symbols(const plugin_api& api) { return {api.parse_event != nullptr, nullptr}; }
+
+SymbolGroup async_symbols(const plugin_api& api) {
+    if (api.get_async_events && api.set_async_event_handler) return {true, nullptr};
+    if (api.set_async_event_handler) {
+        return {false,
+                "must implement both 'plugin_get_async_events' and "
+                "'plugin_set_async_event_handler' (async events)"};
+    }
+    return {false, nullptr};
+}
+
+SymbolGroup capture_listening_symbols(const plugin_api& api) {
+    if (api.capture_open && api.capture_close) return {true, nullptr};
+    if (api.capture_open) {
+        return {false,
+                "must implement both 'plugin_capture_open' and 'plugin_capture_close' (capture "
+                "listening)"};
+    }
+    return {false, nullptr};
+}
+
+// The capabilities, inferred from their symbol groups in libsinsp's order.
+const struct {
+    Capability capability;
+    const char* name;  // as `info` lists it
+    SymbolGroup (*check)(const plugin_api&);
+} kCapabilityGroups[] = {
+    {CAP_SOURCING, "sourcing", sourcing_symbols},
+    {CAP_EXTRACTION, "extraction", extraction_symbols},
+    {CAP_PARSING, "parsing", parsing_symbols},
+    {CAP_ASYNC, "async", async_symbols},
+    {CAP_CAPTURE_LISTENING, "capture_listening", capture_listening_symbols},
+};
 
 }  // namespace
 
@@ -122,7 +175,19 @@ void PluginLibrary::resolve_symbols() {
 }
 
 void PluginLibrary::check_and_read_info() {
-    // 1. required API version, checked before anything else
+    // libsinsp's order: the common group first, then each capability's group
+    check_api_version();
+    read_common_symbols();
+    infer_capabilities();
+    if (has(CAP_SOURCING)) read_sourcing_symbols();
+    if (has(CAP_EXTRACTION)) read_extraction_symbols();
+    if (has(CAP_PARSING)) read_parsing_symbols();
+    if (has(CAP_ASYNC)) read_async_symbols();
+    read_init_schema();
+}
+
+void PluginLibrary::check_api_version() {
+    // checked before anything else
     if (api_.get_required_api_version == nullptr) {
         throw HostError("required symbol not implemented: 'plugin_get_required_api_version'");
     }
@@ -146,8 +211,10 @@ void PluginLibrary::check_and_read_info() {
                         "' not compatible with the host's API version '" +
                         version_string(kHostApiVersion) + "': " + failmsg);
     }
+}
 
-    // 2. symbols every plugin must export
+void PluginLibrary::read_common_symbols() {
+    // symbols every plugin must export
     const struct {
         const char* name;
         bool present;
@@ -168,7 +235,7 @@ void PluginLibrary::check_and_read_info() {
         }
     }
 
-    // 3. descriptive info
+    // descriptive info
     name_ = str_or_empty(api_.get_name());
     description_ = str_or_empty(api_.get_description());
     contact_ = str_or_empty(api_.get_contact());
@@ -177,55 +244,20 @@ void PluginLibrary::check_and_read_info() {
     if (!parse_version(version_.c_str(), plugin_version)) {
         throw HostError("plugin provided an invalid version string: '" + version_ + "'");
     }
+}
 
-    // 4. capabilities, inferred from the exported symbols
+void PluginLibrary::infer_capabilities() {
     std::string broken;
-    auto add_broken = [&broken](const char* msg) {
-        if (!broken.empty()) {
-            broken += ", ";
+    for (const auto& group : kCapabilityGroups) {
+        const SymbolGroup found = group.check(api_);
+        if (found.complete) {
+            caps_ |= group.capability;
+        } else if (found.incomplete != nullptr) {
+            if (!broken.empty()) {
+                broken += ", ";
+            }
+            broken += found.incomplete;
         }
-        broken += msg;
-    };
-    if (api_.open && api_.close && api_.next_batch) {
-        const bool has_id = api_.get_id != nullptr && api_.get_id() != 0;
-        const bool has_source = api_.get_event_source != nullptr &&
-                                api_.get_event_source() != nullptr &&
-                                std::strlen(api_.get_event_source()) > 0;
-        if (has_id == has_source) {
-            caps_ |= CAP_SOURCING;
-        } else {
-            add_broken(
-                "must implement both 'plugin_get_id' and 'plugin_get_event_source' or "
-                "neither (event sourcing)");
-        }
-    } else if (api_.open || api_.close || api_.next_batch) {
-        add_broken(
-            "must implement all of 'plugin_open', 'plugin_close', and 'plugin_next_batch' "
-            "(event sourcing)");
-    }
-    if (api_.get_fields && api_.extract_fields) {
-        caps_ |= CAP_EXTRACTION;
-    } else if (api_.extract_fields) {
-        add_broken(
-            "must implement both 'plugin_get_fields' and 'plugin_extract_fields' (field "
-            "extraction)");
-    }
-    if (api_.parse_event) {
-        caps_ |= CAP_PARSING;
-    }
-    if (api_.get_async_events && api_.set_async_event_handler) {
-        caps_ |= CAP_ASYNC;
-    } else if (api_.set_async_event_handler) {
-        add_broken(
-            "must implement both 'plugin_get_async_events' and 'plugin_set_async_event_handler' "
-            "(async events)");
-    }
-    if (api_.capture_open && api_.capture_close) {
-        caps_ |= CAP_CAPTURE_LISTENING;
-    } else if (api_.capture_open) {
-        add_broken(
-            "must implement both 'plugin_capture_open' and 'plugin_capture_close' (capture "
-            "listening)");
     }
     if (!broken.empty()) {
         throw HostError("broken plugin capabilities: " + broken);
@@ -233,9 +265,11 @@ void PluginLibrary::check_and_read_info() {
     if (caps_ == 0) {
         throw HostError("plugin does not implement any capability");
     }
+}
 
-    // 5. sourcing identity
-    if (has(CAP_SOURCING) && api_.get_id && api_.get_event_source && api_.get_id() != 0) {
+void PluginLibrary::read_sourcing_symbols() {
+    // identity: a specific event source, or none
+    if (api_.get_id && api_.get_event_source && api_.get_id() != 0) {
         id_ = api_.get_id();
         event_source_ = str_or_empty(api_.get_event_source());
         if (event_source_ == kSyscallSource) {
@@ -243,134 +277,45 @@ void PluginLibrary::check_and_read_info() {
                             event_source_ + "'");
         }
     }
+}
 
-    // 6. extraction: fields and compatible sources
-    if (has(CAP_EXTRACTION)) {
-        read_fields();
-        for (auto& s : read_string_list(name_, "get_extract_event_sources",
-                                        api_.get_extract_event_sources
-                                            ? api_.get_extract_event_sources()
-                                            : nullptr,
-                                        true)) {
-            extract_sources_.insert(std::move(s));
-        }
-        if (has(CAP_SOURCING) && !event_source_.empty()) {
-            extract_sources_.insert(event_source_);
-        }
+void PluginLibrary::read_extraction_symbols() {
+    // fields and compatible sources
+    fields_ = read_fields_json(name_, api_.get_fields());
+    for (auto& s : read_string_list(name_, "get_extract_event_sources",
+                                    api_.get_extract_event_sources
+                                        ? api_.get_extract_event_sources()
+                                        : nullptr,
+                                    true)) {
+        extract_sources_.insert(std::move(s));
     }
-    if (has(CAP_PARSING)) {
-        for (auto& s : read_string_list(
-                 name_, "get_parse_event_sources",
-                 api_.get_parse_event_sources ? api_.get_parse_event_sources() : nullptr, true)) {
-            parse_sources_.insert(std::move(s));
-        }
-        if (has(CAP_SOURCING) && !event_source_.empty()) {
-            parse_sources_.insert(event_source_);
-        }
+    if (has(CAP_SOURCING) && !event_source_.empty()) {
+        extract_sources_.insert(event_source_);
     }
-    if (has(CAP_ASYNC)) {
-        async_events_ =
-            read_string_list(name_, "get_async_events", api_.get_async_events(), false);
-    }
+}
 
-    // 7. init schema (state-less)
+void PluginLibrary::read_parsing_symbols() {
+    for (auto& s : read_string_list(
+             name_, "get_parse_event_sources",
+             api_.get_parse_event_sources ? api_.get_parse_event_sources() : nullptr, true)) {
+        parse_sources_.insert(std::move(s));
+    }
+    if (has(CAP_SOURCING) && !event_source_.empty()) {
+        parse_sources_.insert(event_source_);
+    }
+}
+
+void PluginLibrary::read_async_symbols() {
+    async_events_ = read_string_list(name_, "get_async_events", api_.get_async_events(), false);
+}
+
+void PluginLibrary::read_init_schema() {
+    // state-less: read once at load time
     if (api_.get_init_schema) {
         ss_plugin_schema_type type = SS_PLUGIN_SCHEMA_NONE;
         const char* s = api_.get_init_schema(&type);
         schema_type_ = type;
         schema_ = str_or_empty(s);
-    }
-}
-
-void PluginLibrary::read_fields() {
-    const std::string prefix = "error in plugin " + name_ + ": ";
-    const char* text = api_.get_fields();
-    if (text == nullptr) {
-        throw HostError(prefix + "get_fields returned a null string");
-    }
-    const auto root = nlohmann::json::parse(text, nullptr, false);
-    if (root.is_discarded() || !root.is_array()) {
-        throw HostError(prefix + "get_fields returned an invalid JSON");
-    }
-    auto get_string = [&](const nlohmann::json& obj, const char* key) -> std::string {
-        auto it = obj.find(key);
-        if (it == obj.end() || it->is_null()) {
-            return std::string();
-        }
-        if (!it->is_string()) {
-            throw HostError(prefix + "field JSON entry has a non-string '" + key + "'");
-        }
-        return it->get<std::string>();
-    };
-    auto get_bool = [&](const nlohmann::json& obj, const char* key, const std::string& fname,
-                        const char* what) -> bool {
-        auto it = obj.find(key);
-        if (it == obj.end() || it->is_null()) {
-            return false;
-        }
-        if (!it->is_boolean()) {
-            throw HostError(prefix + "field " + fname + " " + what + " property is not boolean");
-        }
-        return it->get<bool>();
-    };
-
-    uint32_t index = 0;
-    for (const auto& entry : root) {
-        if (!entry.is_object()) {
-            throw HostError(prefix + "field JSON entry is not an object");
-        }
-        FieldInfo f;
-        f.id = index++;
-        f.type = get_string(entry, "type");
-        if (f.type.empty()) {
-            throw HostError(prefix + "field JSON entry has no type");
-        }
-        f.name = get_string(entry, "name");
-        if (f.name.empty()) {
-            throw HostError(prefix + "field JSON entry has no name");
-        }
-        f.display = get_string(entry, "display");
-        f.desc = get_string(entry, "desc");
-        if (f.desc.empty()) {
-            throw HostError(prefix + "field JSON entry has no desc");
-        }
-        if (!field_type_from_name(f.type, f.ftype)) {
-            throw HostError(prefix + "invalid field type " + f.type);
-        }
-        f.is_list = get_bool(entry, "isList", f.name, "isList");
-        f.add_output = get_bool(entry, "addOutput", f.name, "addOutput");
-
-        auto arg = entry.find("arg");
-        if (arg != entry.end() && !arg->is_null()) {
-            if (!arg->is_object()) {
-                throw HostError(prefix + "field " + f.name + " arg property is not an object");
-            }
-            f.arg_required = get_bool(*arg, "isRequired", f.name, "isRequired");
-            f.arg_index = get_bool(*arg, "isIndex", f.name, "isIndex");
-            f.arg_key = get_bool(*arg, "isKey", f.name, "isKey");
-            if (f.arg_required && !f.arg_index && !f.arg_key) {
-                throw HostError(prefix + "field " + f.name +
-                                " arg has isRequired true, but none of isKey nor isIndex is true");
-            }
-        }
-
-        auto props = entry.find("properties");
-        if (props != entry.end() && !props->is_null()) {
-            if (!props->is_array()) {
-                throw HostError(prefix + "field " + f.name + " properties property is not array");
-            }
-            for (const auto& p : *props) {
-                if (!p.is_string()) {
-                    throw HostError(prefix + "field " + f.name +
-                                    " properties value is not string");
-                }
-                f.properties.push_back(p.get<std::string>());
-            }
-        }
-        fields_.push_back(std::move(f));
-    }
-    if (fields_.empty()) {
-        throw HostError(prefix + "plugins with extraction capability must export at least one field");
     }
 }
 
@@ -385,11 +330,9 @@ const FieldInfo* PluginLibrary::find_field(const std::string& name) const {
 
 std::vector<std::string> PluginLibrary::capability_names(uint32_t caps) {
     std::vector<std::string> out;
-    if (caps & CAP_SOURCING) out.emplace_back("sourcing");
-    if (caps & CAP_EXTRACTION) out.emplace_back("extraction");
-    if (caps & CAP_PARSING) out.emplace_back("parsing");
-    if (caps & CAP_ASYNC) out.emplace_back("async");
-    if (caps & CAP_CAPTURE_LISTENING) out.emplace_back("capture_listening");
+    for (const auto& group : kCapabilityGroups) {
+        if (caps & group.capability) out.emplace_back(group.name);
+    }
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "falco_plugin_api.h"
+#include "field_info.hpp"
 
 namespace fph {
 
@@ -28,24 +29,6 @@ struct Version {
     uint32_t major = 0;
     uint32_t minor = 0;
     uint32_t patch = 0;
-};
-
-// One entry of the plugin's get_fields JSON, validated like libsinsp does.
-struct FieldInfo {
-    uint32_t id = 0;  // index in the get_fields array (the field_id passed back)
-    std::string name;
-    std::string type;  // as declared: string, uint64, ...
-    uint32_t ftype = 0;  // ss_plugin_field_type value
-    std::string desc;
-    std::string display;
-    bool is_list = false;
-    bool add_output = false;
-    bool arg_required = false;
-    bool arg_index = false;
-    bool arg_key = false;
-    std::vector<std::string> properties;
-
-    bool arg_allowed() const { return arg_index || arg_key; }
 };
 
 class PluginLibrary {
@@ -112,7 +95,15 @@ private:
     explicit PluginLibrary(std::string path) : path_(std::move(path)) {}
     void resolve_symbols();
     void check_and_read_info();
-    void read_fields();
+    // The symbol groups, read in check_and_read_info's order.
+    void check_api_version();
+    void read_common_symbols();  // required symbols and descriptive info
+    void infer_capabilities();   // which capability groups are complete
+    void read_sourcing_symbols();
+    void read_extraction_symbols();
+    void read_parsing_symbols();
+    void read_async_symbols();
+    void read_init_schema();
 
     struct DlCloser {
         void operator()(void* h) const;

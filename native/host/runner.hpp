@@ -1,5 +1,7 @@
 // The `run` command: drive a source plugin (and optional extractors) through
-// init -> open -> next_batch/extract loop -> close -> destroy.
+// init -> open -> next_batch/extract loop -> close -> destroy, on the threads
+// and cycles asked for. Each capability has its own driver (sourcing_driver,
+// extraction_driver); the runner composes them and prints what they produce.
 #pragma once
 
 #include <cstdint>
