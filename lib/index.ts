@@ -1,7 +1,8 @@
 /**
  * Falco plugins in TypeScript.
  *
- * A plugin extends `BasePlugin` composed with the capabilities it has (`EventSourcing`, `FieldExtraction`),
+ * A plugin extends `BasePlugin` composed with the capabilities it has (`EventSourcing`, `FieldExtraction`,
+ * `EventParsing`),
  * declares its config with zod and its fields with `field()`, and is registered with `registerPlugin`.
  *
  * @packageDocumentation
@@ -12,6 +13,7 @@ export type { PluginClass } from './plugins/base-plugin';
 export { BaseInstance } from './plugins/base-instance';
 export { EventSourcing, SOURCING } from './capabilities/sourcing/mixin';
 export { FieldExtraction, EXTRACTION } from './capabilities/extraction/mixin';
+export { EventParsing, PARSING } from './capabilities/parsing/mixin';
 export { registerPlugin } from './plugins/registration';
 export {
   DEADLINE_CALLBACKS,
@@ -33,6 +35,7 @@ export type {
   Stringer,
 } from './capabilities/sourcing/interfaces';
 export type { Fields, Extract } from './capabilities/extraction/interfaces';
+export type { ParseEvent, ParseContext } from './capabilities/parsing/interfaces';
 export { LogSeverity, PluginLogger } from './plugins/logger';
 export { EOF, TIMEOUT, Sentinel, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
 export type { BatchSentinel } from './sdk/errors';

@@ -38,6 +38,12 @@ describe('compile-time capability checks', () => {
     expect(errors[0]).toContain('missing method fields(): readonly FieldDefinition[]');
   });
 
+  it('names the missing parseEvent method and its signature for a parser', () => {
+    const errors = compileErrors('parser-missing-parse-event.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('missing method parseEvent(event: EventReader, context: ParseContext): void');
+  });
+
   it('rejects a plugin without any capability', () => {
     const errors = compileErrors('no-capability.ts');
     expect(errors).toHaveLength(1);

@@ -61,12 +61,20 @@ export interface BuildResult {
 
 /** The template's name for a capability set: the capabilities with exports, in the platform's order. */
 function templateFor(registration: PluginRegistration, platform: Platform): string {
-  const caps = registration.capabilities as unknown as Record<string, boolean | undefined>;
-  const key = platform.capabilities.filter((c) => caps[c] === true).join('-');
+  const caps = Object.entries(registration.capabilities)
+    .filter(([, has]) => has)
+    .map(([name]) => name);
+  const unsupported = caps.filter((c) => !platform.capabilities.includes(c));
+  if (unsupported.length > 0) {
+    throw new Error(
+      `plugin ${registration.info.name} needs ${unsupported.join(', ')}, which the native layer of ${platform.name} does not provide (it has ${platform.capabilities.join(', ')})`,
+    );
+  }
+  const key = platform.capabilities.filter((c) => caps.includes(c)).join('-');
   const template = platform.templates[key];
   if (!template) {
     throw new Error(
-      `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin) and/or FieldExtraction(BasePlugin)`,
+      `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin) and/or EventParsing(BasePlugin)`,
     );
   }
   return template;

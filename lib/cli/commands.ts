@@ -26,7 +26,11 @@ function shown(file: string): string {
 /** The line `falco-plugin build` prints for what it built. */
 export function buildSummary(result: BuildResult): string {
   const { info, capabilities } = result.registration;
-  const caps = [capabilities.sourcing && 'event sourcing', capabilities.extraction && 'field extraction'];
+  const caps = [
+    capabilities.sourcing && 'event sourcing',
+    capabilities.extraction && 'field extraction',
+    capabilities.parsing && 'event parsing',
+  ];
   return (
     `built ${shown(result.artifact)}: plugin ${info.name} ${info.version} (${caps.filter(Boolean).join(', ')}), ` +
     `library ${Math.round(result.libraryBytes / 1024)} KiB, artifact ${(result.artifactBytes / 1048576).toFixed(1)} MiB` +

@@ -3,7 +3,7 @@ import type { PluginRegistration } from '../plugins/registration';
 /** The section of a plugin library that holds its payload (native/plugin/src/payload.cc reads it). */
 export const PAYLOAD_SECTION = '.falco_ts_payload';
 const MAGIC = Buffer.from('FALCOTS\0', 'latin1');
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 function u32(value: number): Buffer {
   const b = Buffer.alloc(4);
@@ -14,6 +14,13 @@ function u32(value: number): Buffer {
 function text(value: string | Buffer): Buffer {
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   return Buffer.concat([u32(bytes.length), bytes]);
+}
+
+/** A list of event type codes: u32 count, then u16 each. */
+function eventTypes(types: readonly number[]): Buffer {
+  const bytes = Buffer.alloc(2 * types.length);
+  types.forEach((t, i) => bytes.writeUInt16LE(t, 2 * i));
+  return Buffer.concat([u32(types.length), bytes]);
 }
 
 /** Alignment of the code cache in the payload (the payload itself starts 16-byte aligned in the file). */
@@ -30,9 +37,8 @@ export function encodePayload(
   codeCache: Buffer = Buffer.alloc(0),
 ): Buffer {
   const { info, capabilities } = registration;
-  const flags = (capabilities.sourcing ? 1 : 0) | (capabilities.extraction ? 2 : 0);
-  const types = Buffer.alloc(2 * registration.extractEventTypes.length);
-  registration.extractEventTypes.forEach((t, i) => types.writeUInt16LE(t, 2 * i));
+  const flags =
+    (capabilities.sourcing ? 1 : 0) | (capabilities.extraction ? 2 : 0) | (capabilities.parsing ? 4 : 0);
   const head = Buffer.concat([
     MAGIC,
     u32(FORMAT_VERSION),
@@ -48,8 +54,9 @@ export function encodePayload(
     text(registration.initSchemaJson),
     text(registration.extractEventSourcesJson),
     text(bundle),
-    u32(registration.extractEventTypes.length),
-    types,
+    eventTypes(registration.extractEventTypes),
+    text(registration.parseEventSourcesJson),
+    eventTypes(registration.parseEventTypes),
     u32(registration.callDeadlinesMs.length),
     ...registration.callDeadlinesMs.map(u32),
     u32(registration.heapLimitMiB),

@@ -9,6 +9,7 @@ export const DEADLINE_CALLBACKS = [
   'listOpenParams',
   'close',
   'destroy',
+  'parseEvent',
 ] as const;
 
 /** A plugin callback with a deadline. */
@@ -28,6 +29,7 @@ export const DEFAULT_CALL_DEADLINES_MS: Readonly<Record<DeadlineCallback, number
   listOpenParams: 10_000,
   close: 10_000,
   destroy: 10_000,
+  parseEvent: 2_000,
 });
 
 /** The longest deadline accepted (one hour); 0 means none. */

@@ -23,6 +23,10 @@ export interface PluginInfo {
   readonly eventSource?: string;
   /** The event sources an extractor accepts; default: its own source, or every source. */
   readonly extractEventSources?: readonly string[];
+  /** The event sources a parser accepts (`EventParsing`); default: its own source, or every source. */
+  readonly parseEventSources?: readonly string[];
+  /** The event type codes a parser accepts (`EventParsing`); default: every type. */
+  readonly parseEventTypes?: readonly number[];
   /**
    * Deadlines of the callbacks in milliseconds (0: none), over `DEFAULT_CALL_DEADLINES_MS`. A call still
    * running at its deadline (an endless loop, a Promise that never settles) is stopped and fails with

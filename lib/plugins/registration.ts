@@ -7,6 +7,13 @@ import {
   type ExtractionCheck,
   type ExtractionRegistration,
 } from '../capabilities/extraction/registration';
+import { PARSING } from '../capabilities/parsing/mixin';
+import {
+  checkParsingInfo,
+  registerParsing,
+  type ParsingCheck,
+  type ParsingRegistration,
+} from '../capabilities/parsing/registration';
 import { SOURCING } from '../capabilities/sourcing/mixin';
 import { checkSourcingInfo, type SourcingCheck } from '../capabilities/sourcing/registration';
 import { checkRequiredApiVersion, DEFAULT_REQUIRED_API_VERSION } from '../sdk/api-version';
@@ -32,23 +39,28 @@ type ConfigCheck<P> = P extends {
 export type CapabilityCheck<P> = ConfigCheck<P> &
   SourcingCheck<P> &
   ExtractionCheck<P> &
-  (P extends { readonly '~capability.sourcing': true } | { readonly '~capability.extraction': true }
+  ParsingCheck<P> &
+  (P extends
+    | { readonly '~capability.sourcing': true }
+    | { readonly '~capability.extraction': true }
+    | { readonly '~capability.parsing': true }
     ? unknown
     : {
-        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin) and/or FieldExtraction(BasePlugin)': never;
+        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin) and/or EventParsing(BasePlugin)': never;
       });
 
 /** The capabilities a registered plugin exports symbols for. */
 export interface Capabilities {
   readonly sourcing: boolean;
   readonly extraction: boolean;
+  readonly parsing: boolean;
 }
 
 /**
  * Everything the host reads without a plugin state, computed once at registration and validated, plus
  * the factory for plugin objects.
  */
-export interface PluginRegistration extends ExtractionRegistration {
+export interface PluginRegistration extends ExtractionRegistration, ParsingRegistration {
   /** Marks the object for the build and the native bootstrap. */
   readonly kind: 'falco-plugin-registration';
   readonly info: Required<
@@ -87,9 +99,11 @@ export function registerPlugin<C extends PluginClass>(
   const capabilities: Capabilities = {
     sourcing: hasCapability(sample, SOURCING),
     extraction: hasCapability(sample, EXTRACTION),
+    parsing: hasCapability(sample, PARSING),
   };
   const info = validateInfo(sample.info(), capabilities);
   const extraction = registerExtraction(sample, info, capabilities.extraction);
+  const parsing = registerParsing(info, capabilities.parsing);
   const initSchemaJson = sample.initSchema
     ? JSON.stringify(toJsonSchema(sample.initSchema, { strict: sample.strictInitSchema }))
     : '';
@@ -98,6 +112,7 @@ export function registerPlugin<C extends PluginClass>(
     info,
     capabilities,
     ...extraction,
+    ...parsing,
     initSchemaJson,
     callDeadlinesMs: resolveCallDeadlines(sample.info().callDeadlinesMs, []),
     heapLimitMiB: info.heapLimitMiB ?? DEFAULT_HEAP_LIMIT_MIB,
@@ -132,6 +147,7 @@ function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegis
   }
   checkSourcingInfo(info, capabilities.sourcing, problems);
   checkExtractionInfo(info, capabilities.extraction, problems);
+  checkParsingInfo(info, capabilities.parsing, problems);
   resolveCallDeadlines(info.callDeadlinesMs, problems);
   if (
     info.heapLimitMiB !== undefined &&

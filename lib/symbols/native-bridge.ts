@@ -1,4 +1,5 @@
 import { extractionExports, type ExtractionExports } from '../capabilities/extraction/exports';
+import { parsingExports, type ParsingExports } from '../capabilities/parsing/exports';
 import { sourcingExports, type SourcingExports } from '../capabilities/sourcing/exports';
 import type { PluginRegistration } from '../plugins/registration';
 import type { LogSeverity } from '../plugins/logger';
@@ -23,7 +24,7 @@ export const NATIVE_BINDING_NAME = 'falco_ts_plugin';
  * embedded environment: the common ones here, each capability's from its own `exports.ts`. Numbers in, numbers or strings out; per-event data goes through the buffers of
  * `exchange-layout.ts`.
  */
-export interface NativeExports extends SourcingExports, ExtractionExports {
+export interface NativeExports extends SourcingExports, ExtractionExports, ParsingExports {
   /** The static information, read once to check the build against the library. */
   readonly registration: PluginRegistration;
   init(config: string): MaybePromise<ReturnCode>;
@@ -61,5 +62,6 @@ export function createNativeExports(
     reserveEventBuffer: (size) => current().reserveEventBuffer(size),
     ...sourcingExports(() => current().requireSourcing()),
     ...extractionExports(() => current().requireExtraction()),
+    ...parsingExports(() => current().requireParsing()),
   };
 }

@@ -1,4 +1,5 @@
 import { ExtractionSymbols } from '../capabilities/extraction/symbols';
+import { ParsingSymbols } from '../capabilities/parsing/symbols';
 import { SourcingSymbols } from '../capabilities/sourcing/symbols';
 import type { BasePlugin } from '../plugins/base-plugin';
 import type { LogSink } from '../plugins/logger';
@@ -21,6 +22,8 @@ export class PluginSymbols {
   readonly sourcing: SourcingSymbols | undefined;
   /** The field extraction symbols, when the plugin has `FieldExtraction`. */
   readonly extraction: ExtractionSymbols | undefined;
+  /** The event parsing symbols, when the plugin has `EventParsing`. */
+  readonly parsing: ParsingSymbols | undefined;
 
   constructor(
     readonly registration: PluginRegistration,
@@ -29,12 +32,13 @@ export class PluginSymbols {
   ) {
     const state = new SharedState(registration, hostMemory, logSink);
     this.state = state;
-    const { sourcing, extraction } = registration.capabilities;
+    const { sourcing, extraction, parsing } = registration.capabilities;
     this.sourcing = sourcing ? new SourcingSymbols(state) : undefined;
     const source = this.sourcing;
     this.extraction = extraction
       ? new ExtractionSymbols(state, source ? (handle) => source.batchOf(handle) : undefined)
       : undefined;
+    this.parsing = parsing ? new ParsingSymbols(state) : undefined;
   }
 
   /** The control block shared with the host. */
@@ -96,6 +100,13 @@ export class PluginSymbols {
     if (this.sourcing === undefined)
       throw new Error(`plugin ${this.registration.info.name} is not an event source`);
     return this.sourcing;
+  }
+
+  /** The parsing symbols. @throws Error when the plugin has no `EventParsing`. */
+  requireParsing(): ParsingSymbols {
+    if (this.parsing === undefined)
+      throw new Error(`plugin ${this.registration.info.name} does not parse events`);
+    return this.parsing;
   }
 
   /** The extraction symbols. @throws Error when the plugin has no `FieldExtraction`. */

@@ -10,6 +10,7 @@ import { extractField } from './extraction-driver';
 import { parseFieldSelector, type FieldSelector } from './field-selector';
 import { HarnessMemory } from './harness-memory';
 import { PluginCallError, type CapturedEvent, type ExtractedValue } from './harness-types';
+import { ParsingDriver } from './parsing-driver';
 import { Capture } from './sourcing-driver';
 
 /** Options of `PluginHarness`. */
@@ -46,8 +47,10 @@ export class PluginHarness {
       );
     }
     checkRequiredApiVersion(registration.info.requiredApiVersion);
-    const { sourcing, extraction } = registration.capabilities;
-    if (!sourcing && !extraction) throw new Error(`plugin ${registration.info.name} has no capability`);
+    const { sourcing, extraction, parsing } = registration.capabilities;
+    if (!sourcing && !extraction && !parsing) {
+      throw new Error(`plugin ${registration.info.name} has no capability`);
+    }
     this.fields = JSON.parse(registration.fieldsJson) as FieldSpec[];
     if (extraction && this.fields.length === 0)
       throw new Error('plugins with extraction must declare at least one field');
@@ -117,6 +120,7 @@ export class PluginState {
   private generation = 0;
   private loadedEvent: CapturedEvent | undefined;
   private destroyed = false;
+  private readonly parsing: ParsingDriver | undefined;
 
   /** @internal */
   constructor(
@@ -124,7 +128,29 @@ export class PluginState {
     /** The symbols layer of this state, for tests that drive it directly. */
     readonly symbols: PluginSymbols,
     private readonly memory: HarnessMemory,
-  ) {}
+  ) {
+    const { registration } = harness;
+    this.parsing = registration.capabilities.parsing ? new ParsingDriver(symbols, registration) : undefined;
+  }
+
+  /**
+   * `plugin_parse_event` for one event, as libsinsp calls it before evaluating rules.
+   *
+   * @param source - the event's source (default: the plugin's own `eventSource`).
+   * @throws Error when the plugin does not parse, or would not be handed this event (its parse sources and
+   * types); PluginCallError when it fails, with its last error.
+   */
+  parse(event: CapturedEvent, source = this.harness.registration.info.eventSource ?? ''): void {
+    const parsing = this.parsing;
+    if (parsing === undefined) throw new Error('parse_event: the plugin has no event parsing capability');
+    if (!parsing.accepts(event, source)) {
+      throw new Error(
+        `parse_event: the host does not hand event ${event.number} of source "${source}" to this plugin`,
+      );
+    }
+    this.loadEvent(event);
+    parsing.parse(source);
+  }
 
   /** `plugin_list_open_params`, parsed. */
   async listOpenParams(): Promise<{ value: string; desc: string; separator: string }[]> {
@@ -184,8 +210,8 @@ export class PluginState {
   }
 
   /**
-   * Runs a whole capture: open, next_batch until EOF or `maxEvents`, every field extracted from every
-   * event (one call per field), `event_to_string`, close.
+   * Runs a whole capture: open, next_batch until EOF or `maxEvents`, each event parsed (when the plugin
+   * parses it) and then every field extracted from it (one call per field), `event_to_string`, close.
    */
   async run(
     options: { open?: string; fields?: readonly string[]; maxEvents?: number } = {},
@@ -194,7 +220,12 @@ export class PluginState {
     const capture = await this.open(options.open ?? '');
     const rows: RunRow[] = [];
     try {
+      const source = this.harness.registration.info.eventSource ?? '';
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
+        if (this.parsing?.accepts(event, source)) {
+          this.loadEvent(event);
+          this.parsing.parse(source);
+        }
         const fields: Record<string, ExtractedValue> = {};
         for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
         rows.push({

@@ -33,8 +33,9 @@ info <lib.so>
 run <lib.so>
   Load the source plugin (and any --extractor), validate the init configs
   against the plugins' init schemas, then for every state:
-  init -> open -> next_batch loop (extracting the requested fields, one field
-  per extract_fields call) -> close -> destroy.
+  init -> open -> next_batch loop (each event handed to parse_event of every
+  loaded parser of its source and type, then the requested fields extracted,
+  one field per extract_fields call) -> close -> destroy.
 
   --config <json>           init config of the source plugin (default "";
                             with an init schema, "" becomes "{}")
@@ -46,7 +47,8 @@ run <lib.so>
                             (default 100): as Falco asks a rule's output
                             fields on the events that match it
   --output-every <n>        see --output-fields
-  --extractor <lib.so>      also load an extractor plugin (repeatable)
+  --extractor <lib.so>      also load a plugin that extracts fields and/or
+                            parses events (repeatable)
   --extractor-config <json> init config of the preceding --extractor
   --max-events <n>          stop each capture after n events (default: until EOF)
   --json                    one JSON object per event and line:

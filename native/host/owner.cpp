@@ -106,6 +106,12 @@ Owner::Owner(std::string plugin_name) : plugin_name_(std::move(plugin_name)) {
     writer_ext_.destroy_table_entry = destroy_table_entry;
     writer_ext_.add_table_entry = add_table_entry;
     writer_ext_.write_entry_field = write_entry_field;
+    writer_.clear_table = clear_table;
+    writer_.erase_table_entry = erase_table_entry;
+    writer_.create_table_entry = create_table_entry;
+    writer_.destroy_table_entry = destroy_table_entry;
+    writer_.add_table_entry = add_table_entry;
+    writer_.write_entry_field = write_entry_field;
 
     tables_.list_tables = list_tables;
     tables_.get_table = get_table;

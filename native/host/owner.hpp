@@ -33,6 +33,8 @@ public:
     const ss_plugin_init_tables_input* tables_input() const { return &tables_; }
     const ss_plugin_table_reader_vtable& table_reader() const { return reader_; }
     ss_plugin_table_reader_vtable_ext* table_reader_ext() { return &reader_ext_; }
+    const ss_plugin_table_writer_vtable& table_writer() const { return writer_; }
+    ss_plugin_table_writer_vtable_ext* table_writer_ext() { return &writer_ext_; }
 
 private:
     std::string plugin_name_;
@@ -41,6 +43,7 @@ private:
     ss_plugin_table_fields_vtable_ext fields_ext_{};
     ss_plugin_table_reader_vtable reader_{};
     ss_plugin_table_reader_vtable_ext reader_ext_{};
+    ss_plugin_table_writer_vtable writer_{};
     ss_plugin_table_writer_vtable_ext writer_ext_{};
 };
 

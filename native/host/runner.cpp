@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "extraction_driver.hpp"
+#include "parsing_driver.hpp"
 #include "field_request.hpp"
 #include "json_text.hpp"
 #include "plugin_library.hpp"
@@ -78,9 +79,11 @@ private:
         // init every plugin (source first), the extraction driver attached to
         // each state right after its init
         std::vector<std::unique_ptr<PluginState>> states;
+        ParsingDriver parsing(errors_, sh_.source_name);
         ExtractionDriver extraction(sh_.plans, sh_.extraction, errors_);
         for (size_t i = 0; i < sh_.plugins.size(); i++) {
             states.push_back(std::make_unique<PluginState>(*sh_.plugins[i], sh_.configs[i]));
+            parsing.attach(*states.back());
             extraction.attach(i, *states.back());
         }
 
@@ -118,7 +121,7 @@ private:
                 }
                 evtnum++;
                 t_.events++;
-                process_event(inst, extraction, DeliveredEvent(evt, evtnum, sh_.source_name.c_str()));
+                process_event(inst, parsing, extraction, DeliveredEvent(evt, evtnum, sh_.source_name.c_str()));
                 if (out_.size() >= (1u << 16)) flush(false);
                 if (opts.max_events != 0 && evtnum >= opts.max_events) break;
             }
@@ -168,9 +171,11 @@ private:
         write_err("progress: " + errors_.context() + buf + (text.empty() ? "" : " " + text));
     }
 
-    // One event: its line (unless --quiet) with the values of the fields.
-    void process_event(const SourceInstance& inst, ExtractionDriver& extraction,
+    // One event: parsed by every parser that takes it, then its line (unless
+    // --quiet) with the values of the fields.
+    void process_event(const SourceInstance& inst, ParsingDriver& parsing, ExtractionDriver& extraction,
                        const DeliveredEvent& event) {
+        parsing.parse(event);
         std::string* out = sh_.opts.quiet ? nullptr : &out_;
         if (out != nullptr) append_line_start(inst, event, *out);
         extraction.extract(event, out);
@@ -273,9 +278,9 @@ int run_command(const RunOptions& opts, Clock::time_point t0) {
     sh.plugins.push_back(sh.source);
     for (const auto& e : opts.extractors) {
         const auto* lib = load(e.path);
-        if (!lib->has(CAP_EXTRACTION)) {
+        if (!lib->has(CAP_EXTRACTION) && !lib->has(CAP_PARSING)) {
             throw HostError("plugin " + lib->name() +
-                            " has no field extraction capability: cannot use it as --extractor");
+                            " has neither field extraction nor event parsing: cannot use it as --extractor");
         }
         sh.plugins.push_back(lib);
     }

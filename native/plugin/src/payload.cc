@@ -1,10 +1,11 @@
 // Reads the plugin's payload from the `.falco_ts_payload` section of this library's own file.
 //
 // Layout (little-endian), written by lib/cli/payload.ts:
-//   "FALCOTS\0" magic, u32 format version (1), u32 flags (bit 0 sourcing, bit 1 extraction), u32 id,
-//   10 strings as u32 length + bytes (required API version, version, name, description, contact,
-//   event source, fields JSON, init schema JSON, extract event sources JSON, bundle),
-//   u32 count + count u16 extract event types,
+//   "FALCOTS\0" magic, u32 format version (4), u32 flags (bit 0 sourcing, bit 1 extraction, bit 2
+//   parsing), u32 id, 10 strings as u32 length + bytes (required API version, version, name,
+//   description, contact, event source, fields JSON, init schema JSON, extract event sources JSON,
+//   bundle), u32 count + count u16 extract event types, the parse event sources JSON as a string,
+//   u32 count + count u16 parse event types,
 //   u32 count + count u32 call deadlines in ms (0: none), in the order of kDeadlineCallbacks
 //   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS), u32 heap limit in MiB (0: V8's default),
 //   u32 padding length + that many zero bytes, then the code cache as a string (u32 length + bytes,
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "payload.h"
 #include "plugin_metadata.h"
@@ -32,7 +34,7 @@ namespace {
 
 constexpr char kSectionName[] = ".falco_ts_payload";
 constexpr char kMagic[8] = {'F', 'A', 'L', 'C', 'O', 'T', 'S', '\0'};
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;
 
 class File {
  public:
@@ -171,6 +173,7 @@ void Decode(const File& file, Section section, PluginMetadata& m) {
   const uint32_t flags = r.U32();
   m.sourcing = (flags & 1u) != 0;
   m.extraction = (flags & 2u) != 0;
+  m.parsing = (flags & 4u) != 0;
   m.id = r.U32();
   m.required_api_version = r.String();
   m.version = r.String();
@@ -184,6 +187,9 @@ void Decode(const File& file, Section section, PluginMetadata& m) {
   m.bundle = r.String();
   const uint32_t types = r.U32();
   for (uint32_t i = 0; i < types; i++) m.extract_event_types.push_back(r.U16());
+  m.parse_event_sources_json = r.String();
+  const uint32_t parse_types = r.U32();
+  for (uint32_t i = 0; i < parse_types; i++) m.parse_event_types.push_back(r.U16());
   const uint32_t deadlines = r.U32();
   for (uint32_t i = 0; i < deadlines; i++) m.call_deadlines_ms.push_back(r.U32());
   m.heap_limit_mib = r.U32();
@@ -211,7 +217,10 @@ PluginMetadata Load() {
   }
   if (!m.load_error.empty()) {
     // Still a well-formed plugin for the host: it loads, and init fails with load_error.
-    m = PluginMetadata{{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 0, 0, false, false, m.library_path, m.load_error};
+    PluginMetadata unreadable;
+    unreadable.library_path = m.library_path;
+    unreadable.load_error = m.load_error;
+    m = std::move(unreadable);
     m.required_api_version = "3.0.0";
     m.version = "0.0.0";
     m.name = "unreadable-falco-ts-plugin";

@@ -22,12 +22,15 @@ struct PluginMetadata {
   std::string extract_event_sources_json;
   std::string bundle;  // the plugin's JavaScript bundle (UTF-8)
   std::vector<uint16_t> extract_event_types;
+  std::string parse_event_sources_json;
+  std::vector<uint16_t> parse_event_types;  // empty: every type
   // Deadline per callback in ms (0: none), indexed by DeadlineCallback.
   std::vector<uint32_t> call_deadlines_ms;
   uint32_t heap_limit_mib = 0;  // 0: V8's default
   uint32_t id = 0;
   bool sourcing = false;
   bool extraction = false;
+  bool parsing = false;
   // The library's own path as the host loaded it, and why the payload could not be read ("" when it was).
   std::string library_path;
   std::string load_error;
@@ -44,6 +47,7 @@ enum DeadlineCallback : int {
   kDeadlineListOpenParams = 6,
   kDeadlineClose = 7,
   kDeadlineDestroy = 8,
+  kDeadlineParseEvent = 9,
   kNoDeadline = -1,
 };
 

@@ -32,7 +32,9 @@ const CapabilityRegistration ExtractionState::kRegistration(
     [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<ExtractionState>(state); });
 
 ExtractionState::ExtractionState(PluginState& state) : state_(state), offsets_supported_(RequiredMinor() >= 11) {
-  state_.set_batch_observer(this);
+  // A parser changes, in parse_event, what the fields of the next events read: the host parses each
+  // event right before extracting from it, so nothing can be computed ahead at next_batch.
+  if (!Metadata().parsing) state_.set_batch_observer(this);
 }
 
 bool ExtractionState::LookUpFunctions() {
