@@ -26,18 +26,7 @@ void ExtractionDriver::attach(size_t plugin, PluginState& state) {
     event_types_.push_back(std::make_unique<EventTypes>());
     EventTypes& types = *event_types_.back();
     const auto& api = lib.api();
-    bool any = false;
-    if (api.get_extract_event_types != nullptr) {
-        uint32_t n = 0;
-        const uint16_t* list = api.get_extract_event_types(&n, state.state());
-        if (list != nullptr) {
-            for (uint32_t i = 0; i < n; i++) {
-                types.set(list[i]);
-                any = true;
-            }
-        }
-    }
-    if (!any) {
+    if (!read_event_types(api.get_extract_event_types, state.state(), types)) {
         if (lib.extract_compatible(kSyscallSource)) {
             types.set();
         } else {

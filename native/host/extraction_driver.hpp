@@ -4,13 +4,13 @@
 // checked and printed.
 #pragma once
 
-#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "delivered_event.hpp"
+#include "event_types.hpp"
 #include "field_request.hpp"
 #include "plugin_state.hpp"
 #include "reporting.hpp"
@@ -59,8 +59,6 @@ public:
     const ExtractionCounts& counts() const { return counts_; }
 
 private:
-    using EventTypes = std::bitset<65536>;
-
     // One field bound to the plugin state that extracts it.
     struct BoundField {
         const FieldPlan* plan = nullptr;

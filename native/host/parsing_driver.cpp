@@ -15,19 +15,7 @@ void ParsingDriver::attach(PluginState& state) {
     p.st = &state;
     p.parse = lib.api().parse_event;
     p.types = std::make_unique<EventTypes>();
-    const auto& api = lib.api();
-    bool any = false;
-    if (api.get_parse_event_types != nullptr) {
-        uint32_t n = 0;
-        const uint16_t* list = api.get_parse_event_types(&n, state.state());
-        if (list != nullptr) {
-            for (uint32_t i = 0; i < n; i++) {
-                p.types->set(list[i]);
-                any = true;
-            }
-        }
-    }
-    if (!any) p.types->set();
+    if (!read_event_types(lib.api().get_parse_event_types, state.state(), *p.types)) p.types->set();
     p.in.owner = state.owner().as_owner();
     p.in.get_owner_last_error = &Owner::get_owner_last_error;
     p.in.table_reader = state.owner().table_reader();

@@ -4,13 +4,13 @@
 // in load order, before any field of the event is extracted.
 #pragma once
 
-#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "delivered_event.hpp"
+#include "event_types.hpp"
 #include "plugin_state.hpp"
 #include "reporting.hpp"
 
@@ -37,8 +37,6 @@ public:
     uint64_t calls() const { return calls_; }
 
 private:
-    using EventTypes = std::bitset<65536>;
-
     struct Parser {
         PluginState* st = nullptr;
         plugin_parse_event_fn parse = nullptr;
