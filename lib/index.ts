@@ -2,7 +2,7 @@
  * Falco plugins in TypeScript.
  *
  * A plugin extends `BasePlugin` composed with the capabilities it has (`EventSourcing`, `FieldExtraction`,
- * `EventParsing`),
+ * `EventParsing`), shares state with libsinsp and other plugins through tables (`init(config, { tables })`),
  * declares its config with zod and its fields with `field()`, and is registered with `registerPlugin`.
  *
  * @packageDocumentation
@@ -36,6 +36,28 @@ export type {
 } from './capabilities/sourcing/interfaces';
 export type { Fields, Extract } from './capabilities/extraction/interfaces';
 export type { ParseEvent, ParseContext } from './capabilities/parsing/interfaces';
+export { Table, Entry } from './capabilities/tables/table';
+export { InitTables } from './capabilities/tables/init-tables';
+export type {
+  InitContext,
+  ImportDeclaration,
+  ImportedSchema,
+  ListedTable,
+} from './capabilities/tables/init-tables';
+export { tableSchema, subtable, readOnly, StateType } from './capabilities/tables/schema';
+export type {
+  TableSchema,
+  ScalarType,
+  SubtableType,
+  ReadOnlyField,
+  FieldDeclaration,
+  KeyOf,
+  EntryValues,
+  ScalarFieldName,
+  SubtableFieldName,
+  FieldValueOf,
+  SubtableSchemaOf,
+} from './capabilities/tables/schema';
 export { LogSeverity, PluginLogger } from './plugins/logger';
 export { EOF, TIMEOUT, Sentinel, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
 export type { BatchSentinel } from './sdk/errors';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { InitContext } from '../capabilities/tables/init-tables';
 import type { Info, LastError, PluginInfo } from './interfaces';
 import { PluginLogger, stderrSink } from './logger';
 
@@ -29,9 +30,10 @@ export abstract class BasePlugin implements Info, LastError {
 
   /**
    * Called once per plugin state with the config, parsed and validated against `initSchema` (the raw
-   * string when there is no schema). Throwing fails `plugin_init` with the error's message.
+   * string when there is no schema), and the host's state tables (`context.tables`: import and export them
+   * here). Throwing fails `plugin_init` with the error's message.
    */
-  init(_config: unknown): void | Promise<void> {}
+  init(_config: unknown, _context: InitContext): void | Promise<void> {}
 }
 
 /** A concrete plugin class with a no-argument constructor. */

@@ -2,6 +2,7 @@
  * The small interfaces every plugin is composed of, at the granularity of the Go SDK: identity, init,
  * schema, destroy, last error. Each capability declares its own in `lib/capabilities/<capability>/`.
  */
+import type { InitContext } from '../capabilities/tables/init-tables';
 import type { DeadlineCallback } from './call-deadlines';
 import type { z } from 'zod';
 
@@ -46,9 +47,12 @@ export interface Info {
   info(): PluginInfo;
 }
 
-/** Initialization with the parsed, validated config. */
+/**
+ * Initialization with the parsed, validated config, and the host's state tables (`context.tables`, for
+ * plugins with parsing or extraction).
+ */
 export interface Init<Config> {
-  init(config: Config): void | Promise<void>;
+  init(config: Config, context: InitContext): void | Promise<void>;
 }
 
 /** The zod schema of the init config; the SDK generates the JSON Schema and parses the config with it. */

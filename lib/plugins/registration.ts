@@ -19,13 +19,14 @@ import { checkSourcingInfo, type SourcingCheck } from '../capabilities/sourcing/
 import { checkRequiredApiVersion, DEFAULT_REQUIRED_API_VERSION } from '../sdk/api-version';
 import { toJsonSchema } from '../sdk/json-input';
 import type { z } from 'zod';
+import type { InitContext } from '../capabilities/tables/init-tables';
 import type { BasePlugin, PluginClass } from './base-plugin';
 import type { PluginInfo } from './interfaces';
 
 /** What `init` must accept given the declared `initSchema`. */
 type ConfigCheck<P> = P extends {
   readonly initSchema: infer S extends z.ZodTypeAny;
-  init(config: infer C): unknown;
+  init(config: infer C, context: InitContext): unknown;
 }
   ? [z.output<S>] extends [C]
     ? unknown

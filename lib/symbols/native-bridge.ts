@@ -7,6 +7,7 @@ import type { BufferKind } from './exchange-layout';
 import { PluginSymbols } from './plugin-symbols';
 import type { ReturnCode } from './return-codes';
 import type { MaybePromise } from './settle';
+import type { TablesBackend } from '../capabilities/tables/backend';
 
 /** The Node-API binding the native plugin layer links into each environment. */
 export interface NativePluginBinding {
@@ -14,6 +15,8 @@ export interface NativePluginBinding {
   adopt(kind: BufferKind, id: number, buffer: ArrayBuffer): void;
   /** Sends a log line to the host's logger. */
   log(severity: LogSeverity, message: string): void;
+  /** The host's state tables, through the vtables of the current host call (`native/plugin/src/tables`). */
+  readonly tables: TablesBackend;
 }
 
 /** The name under which the native layer links its binding (`process._linkedBinding(name)`). */
@@ -54,6 +57,7 @@ export function createNativeExports(
         registration,
         { adopt: (kind, id, buffer) => native.adopt(kind, id, buffer) },
         (severity, message) => native.log(severity, message),
+        native.tables,
       );
       return symbols.init(config);
     },

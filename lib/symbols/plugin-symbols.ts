@@ -9,6 +9,8 @@ import { parseJsonInput, parsingSchema } from '../sdk/json-input';
 import type { HostMemory } from './host-memory';
 import { SharedState } from './shared-state';
 import { ReturnCode } from './return-codes';
+import type { TablesBackend } from '../capabilities/tables/backend';
+import { InitTables } from '../capabilities/tables/init-tables';
 import { settle, type MaybePromise } from './settle';
 
 /**
@@ -29,6 +31,8 @@ export class PluginSymbols {
     readonly registration: PluginRegistration,
     hostMemory: HostMemory,
     logSink: LogSink,
+    /** The host's tables as this state sees them (given to plugins with parsing or extraction). */
+    private readonly tables?: TablesBackend,
   ) {
     const state = new SharedState(registration, hostMemory, logSink);
     this.state = state;
@@ -48,10 +52,12 @@ export class PluginSymbols {
 
   /** `plugin_init`: creates the plugin object, parses the config and calls `init`. */
   init(config: string): MaybePromise<ReturnCode> {
+    let tables: InitTables | undefined;
     return settle(
       () => {
         const plugin = this.registration.create();
         plugin.logger.setSink(this.state.logSink);
+        tables = this.initTables();
         this.state.plugin = plugin;
         this.extraction?.init(plugin);
         const parsed = plugin.initSchema
@@ -61,10 +67,28 @@ export class PluginSymbols {
               parsingSchema(plugin.initSchema, { strict: plugin.strictInitSchema }),
             )
           : config;
-        return plugin.init(parsed);
+        return plugin.init(parsed, { tables });
       },
-      () => ReturnCode.Success,
-      (err) => this.state.fail(err),
+      () => {
+        tables?.close();
+        return ReturnCode.Success;
+      },
+      (err) => {
+        tables?.close();
+        return this.state.fail(err);
+      },
+    );
+  }
+
+  /** The tables `init` receives: the host's for a plugin with parsing or extraction, as libsinsp gives them. */
+  private initTables(): InitTables {
+    const { parsing, extraction } = this.registration.capabilities;
+    const backend = parsing || extraction ? this.tables : undefined;
+    return new InitTables(
+      backend,
+      parsing || extraction
+        ? 'the host gave this plugin no state tables'
+        : "only plugins with event parsing or field extraction get the host's state tables",
     );
   }
 

@@ -12,11 +12,14 @@ import { HarnessMemory } from './harness-memory';
 import { PluginCallError, type CapturedEvent, type ExtractedValue } from './harness-types';
 import { ParsingDriver } from './parsing-driver';
 import { Capture } from './sourcing-driver';
+import { HarnessTables, type HarnessTablesBackend, type TableCall } from './tables-driver';
 
 /** Options of `PluginHarness`. */
 export interface HarnessOptions {
   /** Where the plugin's log lines go (default: collected in `logs`). */
   readonly log?: LogSink;
+  /** The host's state tables, to share between harnesses (default: a `threads` table of its own, empty). */
+  readonly tables?: HarnessTables;
 }
 
 /**
@@ -35,6 +38,8 @@ export class PluginHarness {
   readonly fields: readonly FieldSpec[];
   /** The init schema, parsed from `get_init_schema` (undefined without one). */
   readonly initSchema: Record<string, unknown> | undefined;
+  /** The host's state tables the plugin's states see (the `tables` option, or the harness's own). */
+  readonly tables: HarnessTables;
   private readonly validateSchema: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
   constructor(
@@ -47,6 +52,7 @@ export class PluginHarness {
       );
     }
     checkRequiredApiVersion(registration.info.requiredApiVersion);
+    this.tables = options.tables ?? new HarnessTables();
     const { sourcing, extraction, parsing } = registration.capabilities;
     if (!sourcing && !extraction && !parsing) {
       throw new Error(`plugin ${registration.info.name} has no capability`);
@@ -93,14 +99,21 @@ export class PluginHarness {
     if (invalid) throw new PluginCallError('init', invalid);
     const memory = new HarnessMemory();
     const log: LogSink = this.options.log ?? ((severity, message) => this.logs.push({ severity, message }));
-    const symbols = new PluginSymbols(this.registration, memory, log);
-    const rc = await symbols.init(config.trim() === '' ? '{}' : config);
+    const tables = this.tables.connect();
+    const symbols = new PluginSymbols(this.registration, memory, log, tables);
+    tables.enter('init');
+    let rc: ReturnCode;
+    try {
+      rc = await symbols.init(config.trim() === '' ? '{}' : config);
+    } finally {
+      tables.leave();
+    }
     if (rc !== ReturnCode.Success) {
       const message = symbols.getLastError();
       await symbols.destroy();
       throw new PluginCallError('init', message);
     }
-    return new PluginState(this, symbols, memory);
+    return new PluginState(this, symbols, memory, tables);
   }
 }
 
@@ -128,6 +141,7 @@ export class PluginState {
     /** The symbols layer of this state, for tests that drive it directly. */
     readonly symbols: PluginSymbols,
     private readonly memory: HarnessMemory,
+    private readonly tables: HarnessTablesBackend,
   ) {
     const { registration } = harness;
     this.parsing = registration.capabilities.parsing ? new ParsingDriver(symbols, registration) : undefined;
@@ -149,7 +163,7 @@ export class PluginState {
       );
     }
     this.loadEvent(event);
-    parsing.parse(source);
+    this.withTables('parse_event', () => parsing.parse(source));
   }
 
   /** `plugin_list_open_params`, parsed. */
@@ -200,7 +214,10 @@ export class PluginState {
     this.requireExtraction('extract_fields');
     const selector = typeof field === 'string' ? parseFieldSelector(field, this.harness.fields) : field;
     this.loadEvent(event);
-    return extractField(this.symbols, this.memory, selector, options.wantOffsets === true);
+    const wantOffsets = options.wantOffsets === true;
+    return this.withTables('extract_fields', () =>
+      extractField(this.symbols, this.memory, selector, wantOffsets),
+    );
   }
 
   /** `plugin_event_to_string`: the `evt.plugininfo` text. */
@@ -222,10 +239,7 @@ export class PluginState {
     try {
       const source = this.harness.registration.info.eventSource ?? '';
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
-        if (this.parsing?.accepts(event, source)) {
-          this.loadEvent(event);
-          this.parsing.parse(source);
-        }
+        if (this.parsing?.accepts(event, source)) this.parse(event, source);
         const fields: Record<string, ExtractedValue> = {};
         for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
         rows.push({
@@ -246,6 +260,16 @@ export class PluginState {
     if (this.destroyed) return;
     this.destroyed = true;
     await this.symbols.destroy();
+  }
+
+  /** Runs one host call that hands the plugin the tables' vtables. */
+  private withTables<T>(call: TableCall, body: () => T): T {
+    this.tables.enter(call);
+    try {
+      return body();
+    } finally {
+      this.tables.leave();
+    }
   }
 
   private loadEvent(event: CapturedEvent): void {
