@@ -55,6 +55,11 @@ describe('compile-time capability checks', () => {
     expect(errors.join('\n')).toContain('init(config) must accept the output of initSchema');
   });
 
+  it('rejects a setConfig method that does not accept the init schema output', () => {
+    const errors = compileErrors('set-config-mismatch.ts');
+    expect(errors.join('\n')).toContain('setConfig(config) must accept the output of initSchema');
+  });
+
   it('rejects extractor return values that do not match the declared field type', () => {
     const errors = compileErrors('field-value-mismatch.ts');
     expect(errors).toHaveLength(2);

@@ -33,11 +33,22 @@ type ConfigCheck<P> = P extends {
     : { readonly 'init(config) must accept the output of initSchema': z.output<S> }
   : unknown;
 
+/** What `setConfig`, when the plugin has one, must accept given the declared `initSchema`. */
+type SetConfigCheck<P> = P extends {
+  readonly initSchema: infer S extends z.ZodTypeAny;
+  setConfig(config: infer C): unknown;
+}
+  ? [z.output<S>] extends [C]
+    ? unknown
+    : { readonly 'setConfig(config) must accept the output of initSchema': z.output<S> }
+  : unknown;
+
 /**
  * Compile-time completeness of a plugin class: every capability it composes must have its required
  * methods. The error text names the missing method and its signature.
  */
 export type CapabilityCheck<P> = ConfigCheck<P> &
+  SetConfigCheck<P> &
   SourcingCheck<P> &
   ExtractionCheck<P> &
   ParsingCheck<P> &

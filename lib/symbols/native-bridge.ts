@@ -1,3 +1,4 @@
+import { configExports, type ConfigExports } from '../capabilities/config/exports';
 import { extractionExports, type ExtractionExports } from '../capabilities/extraction/exports';
 import { parsingExports, type ParsingExports } from '../capabilities/parsing/exports';
 import { sourcingExports, type SourcingExports } from '../capabilities/sourcing/exports';
@@ -27,7 +28,7 @@ export const NATIVE_BINDING_NAME = 'falco_ts_plugin';
  * embedded environment: the common ones here, each capability's from its own `exports.ts`. Numbers in, numbers or strings out; per-event data goes through the buffers of
  * `exchange-layout.ts`.
  */
-export interface NativeExports extends SourcingExports, ExtractionExports, ParsingExports {
+export interface NativeExports extends SourcingExports, ExtractionExports, ParsingExports, ConfigExports {
   /** The static information, read once to check the build against the library. */
   readonly registration: PluginRegistration;
   init(config: string): MaybePromise<ReturnCode>;
@@ -67,5 +68,6 @@ export function createNativeExports(
     ...sourcingExports(() => current().requireSourcing()),
     ...extractionExports(() => current().requireExtraction()),
     ...parsingExports(() => current().requireParsing()),
+    ...configExports(() => current().config),
   };
 }

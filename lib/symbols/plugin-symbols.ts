@@ -1,3 +1,4 @@
+import { ConfigSymbols } from '../capabilities/config/symbols';
 import { ExtractionSymbols } from '../capabilities/extraction/symbols';
 import { ParsingSymbols } from '../capabilities/parsing/symbols';
 import { SourcingSymbols } from '../capabilities/sourcing/symbols';
@@ -26,6 +27,8 @@ export class PluginSymbols {
   readonly extraction: ExtractionSymbols | undefined;
   /** The event parsing symbols, when the plugin has `EventParsing`. */
   readonly parsing: ParsingSymbols | undefined;
+  /** The config update symbol (every plugin exports it; one without `setConfig` refuses updates). */
+  readonly config: ConfigSymbols;
 
   constructor(
     readonly registration: PluginRegistration,
@@ -43,6 +46,7 @@ export class PluginSymbols {
       ? new ExtractionSymbols(state, source ? (handle) => source.batchOf(handle) : undefined)
       : undefined;
     this.parsing = parsing ? new ParsingSymbols(state) : undefined;
+    this.config = new ConfigSymbols(state);
   }
 
   /** The control block shared with the host. */

@@ -166,6 +166,18 @@ export class PluginState {
     this.withTables('parse_event', () => parsing.parse(source));
   }
 
+  /**
+   * `plugin_set_config`, as libsinsp calls it: the config is validated against the init schema first.
+   *
+   * @throws PluginCallError with the schema error or the plugin's last error (the plugin keeps its config).
+   */
+  async setConfig(config: string): Promise<void> {
+    const invalid = this.harness.validateConfig(config);
+    if (invalid) throw new PluginCallError('set_config', invalid);
+    const rc = await this.symbols.config.setConfig(config.trim() === '' ? '{}' : config);
+    if (rc !== ReturnCode.Success) throw new PluginCallError('set_config', this.symbols.getLastError());
+  }
+
   /** `plugin_list_open_params`, parsed. */
   async listOpenParams(): Promise<{ value: string; desc: string; separator: string }[]> {
     const json = await this.symbols.requireSourcing().listOpenParams();

@@ -1,0 +1,11 @@
+/** The small interface of config updates (API 3.4). */
+
+/**
+ * Takes a new config while the plugin runs. The config is parsed and validated with the plugin's
+ * `initSchema`, like the init config: a bad one fails the update with the key and the problem, and
+ * `setConfig` is not called (the plugin keeps its config). Throwing refuses the update with the error's
+ * message.
+ */
+export interface SetConfig<Config> {
+  setConfig(config: Config): void | Promise<void>;
+}
