@@ -2,7 +2,7 @@
  * Falco plugins in TypeScript.
  *
  * A plugin extends `BasePlugin` composed with the capabilities it has (`EventSourcing`, `FieldExtraction`,
- * `EventParsing`), shares state with libsinsp and other plugins through tables (`init(config, { tables })`),
+ * `EventParsing`, `CaptureListening`), shares state with libsinsp and other plugins through tables (`init(config, { tables })`),
  * declares its config with zod and its fields with `field()`, and is registered with `registerPlugin`.
  *
  * @packageDocumentation
@@ -14,6 +14,7 @@ export { BaseInstance } from './plugins/base-instance';
 export { EventSourcing, SOURCING } from './capabilities/sourcing/mixin';
 export { FieldExtraction, EXTRACTION } from './capabilities/extraction/mixin';
 export { EventParsing, PARSING } from './capabilities/parsing/mixin';
+export { CaptureListening, LISTENING } from './capabilities/listening/mixin';
 export { registerPlugin } from './plugins/registration';
 export {
   DEADLINE_CALLBACKS,
@@ -36,6 +37,14 @@ export type {
 } from './capabilities/sourcing/interfaces';
 export type { Fields, Extract } from './capabilities/extraction/interfaces';
 export type { ParseEvent, ParseContext } from './capabilities/parsing/interfaces';
+export type {
+  CaptureListen,
+  CaptureListenContext,
+  Routine,
+  RoutineHandle,
+  RoutinePool,
+} from './capabilities/listening/interfaces';
+export type { SetConfig } from './capabilities/config/interfaces';
 export { Table, Entry } from './capabilities/tables/table';
 export { InitTables } from './capabilities/tables/init-tables';
 export type {

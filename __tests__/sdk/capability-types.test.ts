@@ -55,6 +55,12 @@ describe('compile-time capability checks', () => {
     expect(errors.join('\n')).toContain('init(config) must accept the output of initSchema');
   });
 
+  it('names the missing captureClose of a capture listener with its signature', () => {
+    const errors = compileErrors('listener-missing-capture-close.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('missing method captureClose(context: CaptureListenContext): void');
+  });
+
   it('rejects a setConfig method that does not accept the init schema output', () => {
     const errors = compileErrors('set-config-mismatch.ts');
     expect(errors.join('\n')).toContain('setConfig(config) must accept the output of initSchema');

@@ -75,7 +75,12 @@ describe('event parsing', () => {
     const { plugin } = counterPlugin({
       info: { parseEventSources: ['letters', 'syscall'], parseEventTypes: [322, 3, 322] },
     });
-    expect(plugin.capabilities).toEqual({ sourcing: true, extraction: true, parsing: true });
+    expect(plugin.capabilities).toEqual({
+      sourcing: true,
+      extraction: true,
+      parsing: true,
+      listening: false,
+    });
     expect(plugin.parseEventSourcesJson).toBe('["letters","syscall"]');
     expect(plugin.parseEventTypes).toEqual([3, 322]);
     expect(counterPlugin().plugin.parseEventSourcesJson).toBe('[]');

@@ -38,7 +38,7 @@ describe('registration', () => {
   it('computes the static information once, with defaults', () => {
     const reg = extractor({ extractEventSources: ['a', 'b'] })();
     expect(reg.info.requiredApiVersion).toBe('3.11.0');
-    expect(reg.capabilities).toEqual({ sourcing: false, extraction: true, parsing: false });
+    expect(reg.capabilities).toEqual({ sourcing: false, extraction: true, parsing: false, listening: false });
     expect(JSON.parse(reg.fieldsJson)).toEqual([{ name: 'r.f', type: 'string', desc: 'd' }]);
     expect(reg.initSchemaJson).toBe('');
     expect(reg.extractEventSourcesJson).toBe('["a","b"]');

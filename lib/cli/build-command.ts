@@ -74,7 +74,7 @@ function templateFor(registration: PluginRegistration, platform: Platform): stri
   const template = platform.templates[key];
   if (!template) {
     throw new Error(
-      `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin) and/or EventParsing(BasePlugin)`,
+      `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin) and/or CaptureListening(BasePlugin)`,
     );
   }
   return template;

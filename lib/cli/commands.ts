@@ -30,6 +30,7 @@ export function buildSummary(result: BuildResult): string {
     capabilities.sourcing && 'event sourcing',
     capabilities.extraction && 'field extraction',
     capabilities.parsing && 'event parsing',
+    capabilities.listening && 'capture listening',
   ];
   return (
     `built ${shown(result.artifact)}: plugin ${info.name} ${info.version} (${caps.filter(Boolean).join(', ')}), ` +

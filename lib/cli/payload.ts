@@ -38,7 +38,10 @@ export function encodePayload(
 ): Buffer {
   const { info, capabilities } = registration;
   const flags =
-    (capabilities.sourcing ? 1 : 0) | (capabilities.extraction ? 2 : 0) | (capabilities.parsing ? 4 : 0);
+    (capabilities.sourcing ? 1 : 0) |
+    (capabilities.extraction ? 2 : 0) |
+    (capabilities.parsing ? 4 : 0) |
+    (capabilities.listening ? 8 : 0);
   const head = Buffer.concat([
     MAGIC,
     u32(FORMAT_VERSION),

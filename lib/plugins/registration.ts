@@ -1,3 +1,5 @@
+import { LISTENING } from '../capabilities/listening/mixin';
+import type { ListeningCheck } from '../capabilities/listening/registration';
 import { DEFAULT_HEAP_LIMIT_MIB, resolveCallDeadlines } from './call-deadlines';
 import { hasCapability } from '../capabilities/capability';
 import { EXTRACTION } from '../capabilities/extraction/mixin';
@@ -52,13 +54,15 @@ export type CapabilityCheck<P> = ConfigCheck<P> &
   SourcingCheck<P> &
   ExtractionCheck<P> &
   ParsingCheck<P> &
+  ListeningCheck<P> &
   (P extends
     | { readonly '~capability.sourcing': true }
     | { readonly '~capability.extraction': true }
     | { readonly '~capability.parsing': true }
+    | { readonly '~capability.listening': true }
     ? unknown
     : {
-        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin) and/or EventParsing(BasePlugin)': never;
+        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin) and/or CaptureListening(BasePlugin)': never;
       });
 
 /** The capabilities a registered plugin exports symbols for. */
@@ -66,6 +70,7 @@ export interface Capabilities {
   readonly sourcing: boolean;
   readonly extraction: boolean;
   readonly parsing: boolean;
+  readonly listening: boolean;
 }
 
 /**
@@ -112,6 +117,7 @@ export function registerPlugin<C extends PluginClass>(
     sourcing: hasCapability(sample, SOURCING),
     extraction: hasCapability(sample, EXTRACTION),
     parsing: hasCapability(sample, PARSING),
+    listening: hasCapability(sample, LISTENING),
   };
   const info = validateInfo(sample.info(), capabilities);
   const extraction = registerExtraction(sample, info, capabilities.extraction);

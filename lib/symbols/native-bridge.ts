@@ -1,3 +1,5 @@
+import { listeningExports, type ListeningExports } from '../capabilities/listening/exports';
+import type { RoutinesBackend } from '../capabilities/listening/backend';
 import { configExports, type ConfigExports } from '../capabilities/config/exports';
 import { extractionExports, type ExtractionExports } from '../capabilities/extraction/exports';
 import { parsingExports, type ParsingExports } from '../capabilities/parsing/exports';
@@ -18,6 +20,8 @@ export interface NativePluginBinding {
   log(severity: LogSeverity, message: string): void;
   /** The host's state tables, through the vtables of the current host call (`native/plugin/src/tables`). */
   readonly tables: TablesBackend;
+  /** The host's thread pool, through the routine vtable of `capture_open` (`native/plugin/src/listening`). */
+  readonly routines: RoutinesBackend;
 }
 
 /** The name under which the native layer links its binding (`process._linkedBinding(name)`). */
@@ -28,7 +32,8 @@ export const NATIVE_BINDING_NAME = 'falco_ts_plugin';
  * embedded environment: the common ones here, each capability's from its own `exports.ts`. Numbers in, numbers or strings out; per-event data goes through the buffers of
  * `exchange-layout.ts`.
  */
-export interface NativeExports extends SourcingExports, ExtractionExports, ParsingExports, ConfigExports {
+export interface NativeExports
+  extends SourcingExports, ExtractionExports, ParsingExports, ConfigExports, ListeningExports {
   /** The static information, read once to check the build against the library. */
   readonly registration: PluginRegistration;
   init(config: string): MaybePromise<ReturnCode>;
@@ -59,6 +64,7 @@ export function createNativeExports(
         { adopt: (kind, id, buffer) => native.adopt(kind, id, buffer) },
         (severity, message) => native.log(severity, message),
         native.tables,
+        native.routines,
       );
       return symbols.init(config);
     },
@@ -69,5 +75,6 @@ export function createNativeExports(
     ...extractionExports(() => current().requireExtraction()),
     ...parsingExports(() => current().requireParsing()),
     ...configExports(() => current().config),
+    ...listeningExports(() => current().requireListening()),
   };
 }

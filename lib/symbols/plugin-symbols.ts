@@ -1,4 +1,6 @@
 import { ConfigSymbols } from '../capabilities/config/symbols';
+import type { RoutinesBackend } from '../capabilities/listening/backend';
+import { ListeningSymbols } from '../capabilities/listening/symbols';
 import { ExtractionSymbols } from '../capabilities/extraction/symbols';
 import { ParsingSymbols } from '../capabilities/parsing/symbols';
 import { SourcingSymbols } from '../capabilities/sourcing/symbols';
@@ -27,6 +29,8 @@ export class PluginSymbols {
   readonly extraction: ExtractionSymbols | undefined;
   /** The event parsing symbols, when the plugin has `EventParsing`. */
   readonly parsing: ParsingSymbols | undefined;
+  /** The capture listening symbols, when the plugin has `CaptureListening`. */
+  readonly listening: ListeningSymbols | undefined;
   /** The config update symbol (every plugin exports it; one without `setConfig` refuses updates). */
   readonly config: ConfigSymbols;
 
@@ -36,10 +40,12 @@ export class PluginSymbols {
     logSink: LogSink,
     /** The host's tables as this state sees them (given to plugins with parsing or extraction). */
     private readonly tables?: TablesBackend,
+    /** The host's thread pool as this state sees it (for plugins with capture listening). */
+    routines?: RoutinesBackend,
   ) {
     const state = new SharedState(registration, hostMemory, logSink);
     this.state = state;
-    const { sourcing, extraction, parsing } = registration.capabilities;
+    const { sourcing, extraction, parsing, listening } = registration.capabilities;
     this.sourcing = sourcing ? new SourcingSymbols(state) : undefined;
     const source = this.sourcing;
     this.extraction = extraction
@@ -47,6 +53,7 @@ export class PluginSymbols {
       : undefined;
     this.parsing = parsing ? new ParsingSymbols(state) : undefined;
     this.config = new ConfigSymbols(state);
+    this.listening = listening ? new ListeningSymbols(state, routines) : undefined;
   }
 
   /** The control block shared with the host. */
@@ -101,6 +108,7 @@ export class PluginSymbols {
     const plugin = this.state.plugin as (BasePlugin & { destroy?(): MaybePromise<void> }) | undefined;
     const sourcing = this.sourcing;
     const handles = sourcing?.openHandles ?? [];
+    this.listening?.stopAll();
     return settle(
       () => Promise.all(handles.map((h) => sourcing?.close(h))).then(() => plugin?.destroy?.()),
       () => {
@@ -135,6 +143,13 @@ export class PluginSymbols {
     if (this.parsing === undefined)
       throw new Error(`plugin ${this.registration.info.name} does not parse events`);
     return this.parsing;
+  }
+
+  /** The capture listening symbols. @throws Error when the plugin has no `CaptureListening`. */
+  requireListening(): ListeningSymbols {
+    if (this.listening === undefined)
+      throw new Error(`plugin ${this.registration.info.name} does not listen to captures`);
+    return this.listening;
   }
 
   /** The extraction symbols. @throws Error when the plugin has no `FieldExtraction`. */

@@ -10,6 +10,7 @@ import { extractField } from './extraction-driver';
 import { parseFieldSelector, type FieldSelector } from './field-selector';
 import { HarnessMemory } from './harness-memory';
 import { PluginCallError, type CapturedEvent, type ExtractedValue } from './harness-types';
+import { HarnessThreadPool, ListeningDriver } from './listening-driver';
 import { ParsingDriver } from './parsing-driver';
 import { Capture } from './sourcing-driver';
 import { HarnessTables, type HarnessTablesBackend, type TableCall } from './tables-driver';
@@ -53,8 +54,8 @@ export class PluginHarness {
     }
     checkRequiredApiVersion(registration.info.requiredApiVersion);
     this.tables = options.tables ?? new HarnessTables();
-    const { sourcing, extraction, parsing } = registration.capabilities;
-    if (!sourcing && !extraction && !parsing) {
+    const { sourcing, extraction, parsing, listening } = registration.capabilities;
+    if (!sourcing && !extraction && !parsing && !listening) {
       throw new Error(`plugin ${registration.info.name} has no capability`);
     }
     this.fields = JSON.parse(registration.fieldsJson) as FieldSpec[];
@@ -100,7 +101,9 @@ export class PluginHarness {
     const memory = new HarnessMemory();
     const log: LogSink = this.options.log ?? ((severity, message) => this.logs.push({ severity, message }));
     const tables = this.tables.connect();
-    const symbols = new PluginSymbols(this.registration, memory, log, tables);
+    const pool = new HarnessThreadPool();
+    const symbols = new PluginSymbols(this.registration, memory, log, tables, pool);
+    pool.attach((id) => symbols.requireListening().runRoutine(id));
     tables.enter('init');
     let rc: ReturnCode;
     try {
@@ -113,7 +116,7 @@ export class PluginHarness {
       await symbols.destroy();
       throw new PluginCallError('init', message);
     }
-    return new PluginState(this, symbols, memory, tables);
+    return new PluginState(this, symbols, memory, tables, pool);
   }
 }
 
@@ -134,6 +137,7 @@ export class PluginState {
   private loadedEvent: CapturedEvent | undefined;
   private destroyed = false;
   private readonly parsing: ParsingDriver | undefined;
+  private readonly listening: ListeningDriver | undefined;
 
   /** @internal */
   constructor(
@@ -142,9 +146,12 @@ export class PluginState {
     readonly symbols: PluginSymbols,
     private readonly memory: HarnessMemory,
     private readonly tables: HarnessTablesBackend,
+    /** The host's thread pool the plugin's routines run on. */
+    readonly threadPool: HarnessThreadPool,
   ) {
     const { registration } = harness;
     this.parsing = registration.capabilities.parsing ? new ParsingDriver(symbols, registration) : undefined;
+    this.listening = registration.capabilities.listening ? new ListeningDriver(symbols) : undefined;
   }
 
   /**
@@ -164,6 +171,26 @@ export class PluginState {
     }
     this.loadEvent(event);
     this.withTables('parse_event', () => parsing.parse(source));
+  }
+
+  /**
+   * `plugin_capture_open`, as libsinsp calls it when a capture starts (`run` does it for a listening source).
+   *
+   * @throws PluginCallError with the plugin's last error.
+   */
+  captureOpen(): void {
+    const listening = this.requireListening('capture_open');
+    this.withTables('capture_open', () => listening.captureOpen());
+  }
+
+  /**
+   * `plugin_capture_close`, as libsinsp calls it when a capture stops; the routines still running stop.
+   *
+   * @throws PluginCallError with the plugin's last error.
+   */
+  captureClose(): void {
+    const listening = this.requireListening('capture_close');
+    this.withTables('capture_close', () => listening.captureClose());
   }
 
   /**
@@ -246,6 +273,7 @@ export class PluginState {
     options: { open?: string; fields?: readonly string[]; maxEvents?: number } = {},
   ): Promise<RunRow[]> {
     const selectors = (options.fields ?? []).map((f) => parseFieldSelector(f, this.harness.fields));
+    if (this.listening) this.captureOpen();
     const capture = await this.open(options.open ?? '');
     const rows: RunRow[] = [];
     try {
@@ -263,6 +291,7 @@ export class PluginState {
       }
     } finally {
       await capture.close();
+      if (this.listening) this.captureClose();
     }
     return rows;
   }
@@ -298,6 +327,12 @@ export class PluginState {
   private requireSourcing(call: string): void {
     if (!this.harness.registration.capabilities.sourcing)
       throw new Error(`${call}: the plugin has no event sourcing capability`);
+  }
+
+  private requireListening(call: string): ListeningDriver {
+    if (this.listening === undefined)
+      throw new Error(`${call}: the plugin has no capture listening capability`);
+    return this.listening;
   }
 
   private requireExtraction(call: string): void {
