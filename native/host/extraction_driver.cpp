@@ -86,6 +86,8 @@ void ExtractionDriver::extract(const DeliveredEvent& event, std::string* out) {
         b.offs.start = nullptr;
         b.offs.length = nullptr;
         ss_plugin_rc rc;
+        Owner& owner = b.st->owner();
+        owner.begin_call(TableCall::ExtractFields);
         if (options_.timed) {
             const auto t1 = Clock::now();
             rc = b.extract(b.st->state(), &event.input, &b.in);
@@ -93,6 +95,7 @@ void ExtractionDriver::extract(const DeliveredEvent& event, std::string* out) {
         } else {
             rc = b.extract(b.st->state(), &event.input, &b.in);
         }
+        owner.end_call();
         counts_.calls++;
         if (rc != SS_PLUGIN_SUCCESS) {
             errors_.report("extract_fields failed for field '" + b.plan->text + "' on event " +

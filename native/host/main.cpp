@@ -11,6 +11,7 @@
 #include "falco_plugin_api.h"
 #include "info.hpp"
 #include "runner.hpp"
+#include "threads_seed.hpp"
 
 namespace {
 
@@ -76,7 +77,9 @@ run <lib.so>
                             timing's own share of extractNs),
                             "firstEventNs" (from before dlopen
                             to the first delivered event),"maxRssKb",
-                            "threads","cycles","errors"}
+                            "threads","cycles","errors",
+                            "table_entries_leaked" (entries of the host's
+                            tables plugins still held after a call)}
   --progress                print get_progress results on stderr after each
                             batch, timeout and at EOF
   --list-open-params        print the source's list_open_params JSON on stderr
@@ -86,6 +89,26 @@ run <lib.so>
   --no-offsets              pass value_offsets = NULL to extract_fields (by
                             default plugins requiring API >= 3.11 get a valid
                             request, as libsinsp gives when offsets are wanted)
+  --threads <json>          seed the host's `threads` table at every init:
+                            [{"tid":1,"pid":1,"comm":"init","exe":"/sbin/init",
+                              "fds":[{"fd":3,"name":"/etc/passwd"}]}]
+                            (any static field of the table, "tid" required;
+                            "fds": entries of its file_descriptors sub-table,
+                            "fd" required)
+  --dump-table <name>       at the end of each capture (before the states are
+                            destroyed) print the table on stderr (repeatable):
+                            table <name>: {"size":N,"entries":[{"key":K,
+                              "fields":{"<field>":value,...}},...]}
+                            entries by key, every field list_table_fields
+                            lists, sub-tables nested as {"size","entries"};
+                            read through the table API like a plugin would,
+                            so plugins' tables are printed too (the API gives
+                            no entry's key: a plugin table's key is the value
+                            of one of the entry's fields of the key type that
+                            get_table_entry maps back to the entry, else null,
+                            such entries after the keyed ones). Printed per
+                            thread and cycle. A name that is no table is an
+                            error
 
 Semantics (as libsinsp/libscap):
   - events returned with TIMEOUT, EOF or FAILURE are delivered first, the
@@ -96,8 +119,21 @@ Semantics (as libsinsp/libscap):
     events with 2 params and its own id
   - extract_fields gets num_fields = 1; an index argument absent or not
     numeric is passed as arg_index = UINT64_MAX; flist is 64 for list fields
-  - plugins with extraction capability get a tables input whose tables list
-    is empty (this host has no state tables)
+  - plugins with extraction or parsing capability get state tables as in
+    libsinsp: one table registry per cycle shared by all the states of that
+    cycle, with the host's `threads` table (key int64 tid, libsinsp's static
+    thread fields, read-only sub-table `file_descriptors` with key int64 fd)
+    and the tables plugins add with add_table; list_tables, get_table and
+    add_table only during init; table handles are ss_plugin_table_input
+    pointers and the vtables dispatch to each input's own functions; readers
+    are given to init, parse_event and extract_fields, writers to init and
+    parse_event; plugins may add dynamic fields (not of type table); errors
+    are read with get_owner_last_error
+  - entries of the host's tables a plugin obtained (get/add_table_entry) and
+    did not release, or created and neither added nor destroyed, are
+    released by the host after the call and reported once per call kind:
+    "table entries leaked: plugin <name> held <N> entries after <call>";
+    sub-table handles read from a field are valid until the call returns
   - plugin logs are printed on stderr as "[<plugin name>] <severity>: <msg>"
 
 Exit status: 0 on EOF or --max-events; 1 on any error (load, config, open,
@@ -191,6 +227,15 @@ int main(int argc, char** argv) {
                 if (opts.parallel > 1024) usage_error("--parallel is limited to 1024");
             } else if (a == "--cycles") {
                 opts.cycles = parse_count(a, take(), 1);
+            } else if (a == "--threads") {
+                try {
+                    opts.threads = fph::parse_threads_seed(take());
+                } catch (const fph::HostError& e) {
+                    usage_error(std::string("--threads: ") + e.what());
+                }
+            } else if (a == "--dump-table") {
+                opts.dump_tables.push_back(take());
+                if (opts.dump_tables.back().empty()) usage_error("--dump-table expects a table name");
             } else if (a == "--json") {
                 flag();
                 opts.json = true;

@@ -1,17 +1,22 @@
 // The host side of one plugin state: what ss_plugin_owner_t points to.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "falco_plugin_api.h"
+#include "owner_tables.hpp"
 
 namespace fph {
+
+class TableRegistry;
 
 // One Owner per plugin state (init .. destroy). It must not move once its
 // address has been handed to the plugin, so it is always heap-allocated.
 class Owner {
 public:
-    explicit Owner(std::string plugin_name);
+    // The registry holds the tables of the cycle and outlives the owner.
+    Owner(std::string plugin_name, TableRegistry& registry);
     Owner(const Owner&) = delete;
     Owner& operator=(const Owner&) = delete;
 
@@ -27,18 +32,30 @@ public:
     static void log(ss_plugin_owner_t* o, const char* component, const char* msg,
                     ss_plugin_log_severity sev);
 
-    // Table access for plugins with parsing/extraction capability. This host
-    // has no state tables: listing returns none, lookups and additions fail
-    // with an owner error; the per-table vtables are safe no-ops.
+    // State tables, for plugins with parsing/extraction capability: init's
+    // tables input (list_tables, get_table, add_table of the registry) and
+    // the dispatching vtables of init, parse_event and extract_fields.
     const ss_plugin_init_tables_input* tables_input() const { return &tables_; }
     const ss_plugin_table_reader_vtable& table_reader() const { return reader_; }
     ss_plugin_table_reader_vtable_ext* table_reader_ext() { return &reader_ext_; }
     const ss_plugin_table_writer_vtable& table_writer() const { return writer_; }
     ss_plugin_table_writer_vtable_ext* table_writer_ext() { return &writer_ext_; }
 
+    TableRegistry& registry() const { return registry_; }
+    OwnerTables& tables() { return owned_; }
+
+    // Around every plugin call given table vtables. end_call releases what
+    // the plugin still holds of the host's tables; a leak is reported on
+    // stderr once per call kind and counted in the registry.
+    void begin_call(TableCall c) { owned_.begin(c); }
+    void end_call();
+
 private:
     std::string plugin_name_;
     std::string last_error_;
+    TableRegistry& registry_;
+    OwnerTables owned_;
+    bool leak_reported_[static_cast<size_t>(TableCall::Count)] = {};
     ss_plugin_init_tables_input tables_{};
     ss_plugin_table_fields_vtable_ext fields_ext_{};
     ss_plugin_table_reader_vtable reader_{};

@@ -29,7 +29,10 @@ void ParsingDriver::parse(const DeliveredEvent& event) {
     for (Parser& p : parsers_) {
         if (!p.types->test(event.type)) continue;
         calls_++;
+        Owner& owner = p.st->owner();
+        owner.begin_call(TableCall::ParseEvent);
         const ss_plugin_rc rc = p.parse(p.st->state(), &event.input, &p.in);
+        owner.end_call();
         if (rc != SS_PLUGIN_SUCCESS) {
             errors_.report("parse_event failed on event " + std::to_string(event.evtnum()) + " (plugin " +
                            p.st->lib().name() +

@@ -4,8 +4,8 @@
 
 namespace fph {
 
-PluginState::PluginState(const PluginLibrary& lib, const std::string& config)
-    : lib_(lib), owner_(new Owner(lib.name())) {
+PluginState::PluginState(const PluginLibrary& lib, const std::string& config, TableRegistry& registry)
+    : lib_(lib), owner_(new Owner(lib.name(), registry)) {
     const auto& api = lib_.api();
     ss_plugin_init_input in{};
     in.config = config.c_str();
@@ -17,8 +17,12 @@ PluginState::PluginState(const PluginLibrary& lib, const std::string& config)
 
     // A plugin that forgets to set rc must not be taken as successful.
     ss_plugin_rc rc = SS_PLUGIN_FAILURE;
+    owner_->begin_call(TableCall::Init);
     ss_plugin_t* s = api.init(&in, &rc);
+    owner_->end_call();
     if (rc != SS_PLUGIN_SUCCESS) {
+        // the tables it added go with it
+        registry.remove_tables_of(*owner_);
         std::string err = s != nullptr ? str_or_empty(api.get_last_error(s))
                                        : std::string("(init returned no state to read an error from)");
         if (s != nullptr) {
@@ -30,6 +34,7 @@ PluginState::PluginState(const PluginLibrary& lib, const std::string& config)
 }
 
 PluginState::~PluginState() {
+    owner_->registry().remove_tables_of(*owner_);
     if (state_ != nullptr) {
         lib_.api().destroy(state_);
     }

@@ -7,14 +7,17 @@
 
 #include "owner.hpp"
 #include "plugin_library.hpp"
+#include "table_registry.hpp"
 
 namespace fph {
 
 class PluginState {
 public:
-    // Calls plugin_init with the given (already validated) config. On failure
-    // reads get_last_error from the returned state, destroys it and throws.
-    PluginState(const PluginLibrary& lib, const std::string& config);
+    // Calls plugin_init with the given (already validated) config, the
+    // cycle's tables reachable through the registry (which must outlive the
+    // state). On failure reads get_last_error from the returned state,
+    // destroys it and throws.
+    PluginState(const PluginLibrary& lib, const std::string& config, TableRegistry& registry);
     ~PluginState();
     PluginState(const PluginState&) = delete;
     PluginState& operator=(const PluginState&) = delete;

@@ -15,6 +15,7 @@ struct RunTotals {
     uint64_t loop_ns = 0;  // sum of the open..close loops, when timed
     ExtractionCounts extraction;
     uint64_t errors = 0;
+    uint64_t table_entries_leaked = 0;  // entries plugins held after a call (released by the host)
 };
 
 // The --stats JSON line (see --help), read at the end of the run: wall_ns and

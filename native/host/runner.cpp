@@ -16,6 +16,9 @@
 #include "reporting.hpp"
 #include "run_stats.hpp"
 #include "sourcing_driver.hpp"
+#include "table_dump.hpp"
+#include "table_registry.hpp"
+#include "threads_table.hpp"
 
 namespace fph {
 
@@ -71,23 +74,43 @@ public:
         sh_.totals.extraction += t_.extraction;
         sh_.totals.loop_ns += t_.loop_ns;
         sh_.totals.errors += errors_.count();
+        sh_.totals.table_entries_leaked += t_.table_entries_leaked;
     }
 
 private:
+    // One cycle: the cycle's tables (the host's threads table, and those the
+    // plugins add), the plugin states, the capture, the --dump-table lines;
+    // then the states are destroyed (in load order), then the tables.
     void run_cycle() {
-        const auto& opts = sh_.opts;
-        // init every plugin (source first), the extraction driver attached to
-        // each state right after its init
+        TableRegistry registry;
+        registry.add_host_table(make_threads_table(sh_.opts.threads));
+        try {
+            run_states(registry);
+        } catch (...) {
+            t_.table_entries_leaked += registry.entries_leaked();
+            throw;
+        }
+        t_.table_entries_leaked += registry.entries_leaked();
+    }
+
+    void run_states(TableRegistry& registry) {
+        // init every plugin (source first), the drivers attached to each
+        // state right after its init
         std::vector<std::unique_ptr<PluginState>> states;
         ParsingDriver parsing(errors_, sh_.source_name);
         ExtractionDriver extraction(sh_.plans, sh_.extraction, errors_);
         for (size_t i = 0; i < sh_.plugins.size(); i++) {
-            states.push_back(std::make_unique<PluginState>(*sh_.plugins[i], sh_.configs[i]));
+            states.push_back(std::make_unique<PluginState>(*sh_.plugins[i], sh_.configs[i], registry));
             parsing.attach(*states.back());
             extraction.attach(i, *states.back());
         }
+        capture(*states[0], parsing, extraction);
+        dump_tables(registry);
+    }
 
-        PluginState& src = *states[0];
+    // open -> event loop -> close of the source state.
+    void capture(PluginState& src, ParsingDriver& parsing, ExtractionDriver& extraction) {
+        const auto& opts = sh_.opts;
         if (opts.list_open_params) report_open_params(src);
         SourceInstance inst(src, opts.open_params);
         const auto loop_start = opts.stats ? Clock::now() : Clock::time_point();
@@ -130,7 +153,21 @@ private:
             throw;
         }
         account_loop(loop_start, inst, extraction);
-        // inst closes, then the states are destroyed in load order (source first)
+        // inst closes here
+    }
+
+    // --dump-table: each table's line on stderr, after the event lines so far.
+    void dump_tables(TableRegistry& registry) {
+        if (sh_.opts.dump_tables.empty()) return;
+        sh_.out.write(out_);
+        sh_.out.flush();
+        TableDumper dumper(registry);
+        for (const auto& name : sh_.opts.dump_tables) {
+            std::string line;
+            std::vector<std::string> problems;
+            if (dumper.dump(name, line, problems)) write_err(line);
+            for (const auto& p : problems) errors_.report("--dump-table " + name + ": " + p);
+        }
     }
 
     void account_loop(Clock::time_point loop_start, const SourceInstance& inst,

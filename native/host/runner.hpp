@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "threads_seed.hpp"
 
 namespace fph {
 
@@ -34,6 +35,8 @@ struct RunOptions {
     bool print_offsets = false;     // --json: add "<field>@offsets" when the plugin sets value offsets
     unsigned parallel = 1;
     uint64_t cycles = 1;
+    ThreadsSeed threads;                  // --threads: the threads table's entries at each init
+    std::vector<std::string> dump_tables; // --dump-table: printed at the end of each capture
 };
 
 // Returns the process exit status (0 = success). Throws HostError for setup
