@@ -45,6 +45,9 @@ export type {
   RoutinePool,
 } from './capabilities/listening/interfaces';
 export type { SetConfig } from './capabilities/config/interfaces';
+export { PluginMetrics, Metric } from './capabilities/metrics/metrics';
+export type { MetricSpec } from './capabilities/metrics/metrics';
+export { MAX_METRICS } from './capabilities/metrics/backend';
 export { Table, Entry } from './capabilities/tables/table';
 export { InitTables } from './capabilities/tables/init-tables';
 export type {

@@ -102,6 +102,15 @@ describe('examples/webhook in the harness', () => {
     expect(await bob).toMatchObject({ status: 200, json: { delivered: 1 } });
     expect(state.extract(events[0], 'webhook.value[/user]')).toBe('bob');
     expect(state.extract(events[0], 'webhook.value[/missing]')).toBeUndefined();
+    const metric = (name: string) => state.metrics().find((m) => m.name === `webhook.webhook_${name}`);
+    expect(metric('requests_received')).toEqual({
+      name: 'webhook.webhook_requests_received',
+      type: 'monotonic',
+      valueType: 'uint64',
+      value: 4,
+    });
+    expect([metric('requests_accepted')?.value, metric('requests_rejected')?.value]).toEqual([1, 3]);
+    expect(metric('events_queued')?.value).toBe(1);
     expect(() => state.extract(events[0], 'webhook.value[user]')).toThrow(
       'extract_fields failed: cannot extract webhook.value[user] from event 1: "user" is not a JSON pointer: it must start with "/", e.g. /user/name',
     );

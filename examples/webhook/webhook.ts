@@ -90,6 +90,8 @@ export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
       timeout: batchTimeoutMs,
       batchSize,
       logger: this.logger,
+      // the counters become the plugin's metrics (get_metrics), e.g. webhook.webhook_requests_accepted
+      metrics: this.metrics,
       onClose: () => {
         const { received, accepted, rejected, queued, droppedAtClose } = source.counters;
         this.logger.info(

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { InitContext } from '../capabilities/tables/init-tables';
 import type { Info, LastError, PluginInfo } from './interfaces';
 import { PluginLogger, stderrSink } from './logger';
+import { PluginMetrics } from '../capabilities/metrics/metrics';
 
 /**
  * The base of every plugin: identity, last error, logger and the parsed config. Compose it with the
@@ -17,6 +18,8 @@ export abstract class BasePlugin implements Info, LastError {
   lastError = '';
   /** The plugin's logger, routed to the host's logger. */
   readonly logger = new PluginLogger(stderrSink);
+  /** The plugin's metrics, read by the host in place (`get_metrics`, published as `<plugin>.<metric>`). */
+  readonly metrics = new PluginMetrics();
   /**
    * The zod schema of the init config. When set, the SDK generates the JSON Schema for `get_init_schema`,
    * and `init` receives the parsed config, defaults applied.

@@ -20,6 +20,8 @@ export enum BufferKind {
    * values (the layout of the Results buffer, one result after another).
    */
   Prefetch = 4,
+  /** The values of the plugin's metrics, `MAX_METRICS` float64 slots read in place by `get_metrics`. */
+  Metrics = 5,
 }
 
 /** Size in bytes of the control block. */

@@ -1,5 +1,6 @@
 import { listeningExports, type ListeningExports } from '../capabilities/listening/exports';
 import type { RoutinesBackend } from '../capabilities/listening/backend';
+import type { MetricsBackend } from '../capabilities/metrics/backend';
 import { configExports, type ConfigExports } from '../capabilities/config/exports';
 import { extractionExports, type ExtractionExports } from '../capabilities/extraction/exports';
 import { parsingExports, type ParsingExports } from '../capabilities/parsing/exports';
@@ -22,6 +23,8 @@ export interface NativePluginBinding {
   readonly tables: TablesBackend;
   /** The host's thread pool, through the routine vtable of `capture_open` (`native/plugin/src/listening`). */
   readonly routines: RoutinesBackend;
+  /** The declarations of the plugin's metrics (`native/plugin/src/metrics`). */
+  readonly metrics: MetricsBackend;
 }
 
 /** The name under which the native layer links its binding (`process._linkedBinding(name)`). */
@@ -59,13 +62,13 @@ export function createNativeExports(
     registration,
     init(config) {
       const native = binding();
-      symbols = new PluginSymbols(
-        registration,
-        { adopt: (kind, id, buffer) => native.adopt(kind, id, buffer) },
-        (severity, message) => native.log(severity, message),
-        native.tables,
-        native.routines,
-      );
+      symbols = new PluginSymbols(registration, {
+        memory: { adopt: (kind, id, buffer) => native.adopt(kind, id, buffer) },
+        log: (severity, message) => native.log(severity, message),
+        tables: native.tables,
+        routines: native.routines,
+        metrics: native.metrics,
+      });
       return symbols.init(config);
     },
     destroy: () => current().destroy(),

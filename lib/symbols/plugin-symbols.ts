@@ -1,5 +1,6 @@
 import { ConfigSymbols } from '../capabilities/config/symbols';
 import type { RoutinesBackend } from '../capabilities/listening/backend';
+import type { MetricsBackend } from '../capabilities/metrics/backend';
 import { ListeningSymbols } from '../capabilities/listening/symbols';
 import { ExtractionSymbols } from '../capabilities/extraction/symbols';
 import { ParsingSymbols } from '../capabilities/parsing/symbols';
@@ -15,6 +16,20 @@ import { ReturnCode } from './return-codes';
 import type { TablesBackend } from '../capabilities/tables/backend';
 import { InitTables } from '../capabilities/tables/init-tables';
 import { settle, type MaybePromise } from './settle';
+
+/** What the host side (the native layer, or the harness) gives a plugin state. */
+export interface HostSide {
+  /** The memory the host adopts buffers through. */
+  readonly memory: HostMemory;
+  /** The host's logger. */
+  readonly log: LogSink;
+  /** The host's tables as this state sees them (given to plugins with parsing or extraction). */
+  readonly tables?: TablesBackend;
+  /** The host's thread pool as this state sees it (for plugins with capture listening). */
+  readonly routines?: RoutinesBackend;
+  /** The host's side of the metrics (`get_metrics` reads their values in place). */
+  readonly metrics?: MetricsBackend;
+}
 
 /**
  * The symbols of one plugin state: the common ones (`init`, `destroy`, `get_last_error`) here, and those of
@@ -36,14 +51,9 @@ export class PluginSymbols {
 
   constructor(
     readonly registration: PluginRegistration,
-    hostMemory: HostMemory,
-    logSink: LogSink,
-    /** The host's tables as this state sees them (given to plugins with parsing or extraction). */
-    private readonly tables?: TablesBackend,
-    /** The host's thread pool as this state sees it (for plugins with capture listening). */
-    routines?: RoutinesBackend,
+    private readonly host: HostSide,
   ) {
-    const state = new SharedState(registration, hostMemory, logSink);
+    const state = new SharedState(registration, host.memory, host.log);
     this.state = state;
     const { sourcing, extraction, parsing, listening } = registration.capabilities;
     this.sourcing = sourcing ? new SourcingSymbols(state) : undefined;
@@ -53,7 +63,7 @@ export class PluginSymbols {
       : undefined;
     this.parsing = parsing ? new ParsingSymbols(state) : undefined;
     this.config = new ConfigSymbols(state);
-    this.listening = listening ? new ListeningSymbols(state, routines) : undefined;
+    this.listening = listening ? new ListeningSymbols(state, host.routines) : undefined;
   }
 
   /** The control block shared with the host. */
@@ -69,6 +79,7 @@ export class PluginSymbols {
         const plugin = this.registration.create();
         plugin.logger.setSink(this.state.logSink);
         tables = this.initTables();
+        if (this.host.metrics) plugin.metrics.attach(this.state.memory, this.host.metrics);
         this.state.plugin = plugin;
         this.extraction?.init(plugin);
         const parsed = plugin.initSchema
@@ -94,7 +105,7 @@ export class PluginSymbols {
   /** The tables `init` receives: the host's for a plugin with parsing or extraction, as libsinsp gives them. */
   private initTables(): InitTables {
     const { parsing, extraction } = this.registration.capabilities;
-    const backend = parsing || extraction ? this.tables : undefined;
+    const backend = parsing || extraction ? this.host.tables : undefined;
     return new InitTables(
       backend,
       parsing || extraction

@@ -11,6 +11,7 @@ import { parseFieldSelector, type FieldSelector } from './field-selector';
 import { HarnessMemory } from './harness-memory';
 import { PluginCallError, type CapturedEvent, type ExtractedValue } from './harness-types';
 import { HarnessThreadPool, ListeningDriver } from './listening-driver';
+import { MetricsDriver, type PublishedMetric } from './metrics-driver';
 import { ParsingDriver } from './parsing-driver';
 import { Capture } from './sourcing-driver';
 import { HarnessTables, type HarnessTablesBackend, type TableCall } from './tables-driver';
@@ -102,7 +103,8 @@ export class PluginHarness {
     const log: LogSink = this.options.log ?? ((severity, message) => this.logs.push({ severity, message }));
     const tables = this.tables.connect();
     const pool = new HarnessThreadPool();
-    const symbols = new PluginSymbols(this.registration, memory, log, tables, pool);
+    const metrics = new MetricsDriver(this.registration.info.name, memory);
+    const symbols = new PluginSymbols(this.registration, { memory, log, tables, routines: pool, metrics });
     pool.attach((id) => symbols.requireListening().runRoutine(id));
     tables.enter('init');
     let rc: ReturnCode;
@@ -116,7 +118,7 @@ export class PluginHarness {
       await symbols.destroy();
       throw new PluginCallError('init', message);
     }
-    return new PluginState(this, symbols, memory, tables, pool);
+    return new PluginState(this, symbols, memory, tables, pool, metrics);
   }
 }
 
@@ -148,6 +150,7 @@ export class PluginState {
     private readonly tables: HarnessTablesBackend,
     /** The host's thread pool the plugin's routines run on. */
     readonly threadPool: HarnessThreadPool,
+    private readonly metricsDriver: MetricsDriver,
   ) {
     const { registration } = harness;
     this.parsing = registration.capabilities.parsing ? new ParsingDriver(symbols, registration) : undefined;
@@ -191,6 +194,11 @@ export class PluginState {
   captureClose(): void {
     const listening = this.requireListening('capture_close');
     this.withTables('capture_close', () => listening.captureClose());
+  }
+
+  /** `plugin_get_metrics`: the plugin's metrics as the host publishes them. */
+  metrics(): PublishedMetric[] {
+    return this.metricsDriver.read();
   }
 
   /**

@@ -10,6 +10,7 @@ export type { CapturedEvent, ExtractedValue } from './harness-types';
 export { Capture } from './sourcing-driver';
 export { HarnessTables } from './tables-driver';
 export { HarnessThreadPool } from './listening-driver';
+export type { PublishedMetric } from './metrics-driver';
 export { pluginEvent } from './plugin-event';
 export type { PluginEventOptions } from './plugin-event';
 export type { ThreadSeed, TableDump } from './tables-driver';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PluginMetrics } from '../../lib/capabilities/metrics/metrics';
 import { PushInstance } from '../push-instance';
 import { PushQueue } from '../push-queue';
 import { parseOptions, sourceOptionsShape, type SourceInstanceOptions } from '../source-options';
@@ -19,6 +20,13 @@ import { bodyAsEvent, WebhookServer, type WebhookToEvents } from './webhook-serv
 export interface WebhookSourceOptions extends SourceInstanceOptions {
   /** Splits or transforms a body into events (default: the body is one event stamped with its arrival). */
   readonly toEvents?: WebhookToEvents;
+  /**
+   * The plugin's metrics (`this.metrics`): the source's counters are then published as monotonic metrics
+   * (`webhook_requests_received`, `webhook_requests_accepted`, `webhook_requests_rejected`,
+   * `webhook_events_queued`, `webhook_events_dropped_at_close`, `webhook_requests_duplicate`,
+   * `webhook_connections_refused`), counting on across reopened sources.
+   */
+  readonly metrics?: PluginMetrics;
 }
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
@@ -29,6 +37,12 @@ const webhookOptionsShape = {
   invalidEvents: z.enum(['fail', 'skip', 'end']).default('skip'),
   toEvents: z
     .custom<WebhookToEvents>((value) => typeof value === 'function', 'must be a function')
+    .optional(),
+  metrics: z
+    .custom<PluginMetrics>(
+      (value) => value instanceof PluginMetrics,
+      "must be the plugin's metrics (this.metrics)",
+    )
     .optional(),
 };
 
@@ -149,7 +163,11 @@ export async function openWebhookSource(
   options: WebhookSourceOptions = {},
 ): Promise<WebhookSource> {
   const checked = parseWebhookConfig(config);
-  const { toEvents, ...instanceOptions } = parseOptions('openWebhookSource', webhookOptionsShape, options);
+  const { toEvents, metrics, ...instanceOptions } = parseOptions(
+    'openWebhookSource',
+    webhookOptionsShape,
+    options,
+  );
   const given = instanceOptions.maxEventSize;
   if (toEvents === undefined && given !== undefined && given < checked.maxBodyBytes) {
     throw new TypeError(
@@ -159,6 +177,7 @@ export async function openWebhookSource(
   }
   const queue = new PushQueue({ capacity: checked.maxQueue });
   const counters = new WebhookCounterSet();
+  if (metrics) counters.publishTo(metrics);
   const maxEventSize = instanceOptions.maxEventSize ?? checked.maxBodyBytes;
   const logger = instanceOptions.logger;
   const server = new WebhookServer(checked, queue, counters, toEvents ?? bodyAsEvent, {
