@@ -94,5 +94,6 @@ export type { FieldType, FieldProperty, FieldValue, ScalarValue } from './sdk/fi
 export { FieldValueError } from './capabilities/extraction/results';
 export { toJsonSchema, parseJsonInput } from './sdk/json-input';
 export type { JsonSchema } from './sdk/json-input';
-export { PLUGIN_API_VERSION, DEFAULT_REQUIRED_API_VERSION } from './sdk/api-version';
+export { PLUGIN_API_VERSION, API_MINOR_NEEDED, defaultRequiredApiVersion } from './sdk/api-version';
+export type { ApiNeeds } from './sdk/api-version';
 export { PLUGIN_EVENT_PAYLOAD_OFFSET, PLUGIN_EVENT_TYPE } from './sdk/event-layout';

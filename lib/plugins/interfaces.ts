@@ -18,8 +18,19 @@ export interface PluginInfo {
   readonly contact: string;
   /** The plugin's own semantic version. */
   readonly version: string;
-  /** Plugin API version the plugin needs (default `3.11.0`). */
+  /**
+   * Plugin API version the plugin needs. Default: the lowest its features need (`API_MINOR_NEEDED`: 3.3 for
+   * the host logger, 3.5 with tables for parsers and extractors, 3.7 with capture listening, 3.11 for an
+   * extractor's value offsets, 3.12 with `requiredEventSchemaVersion`). A lower one than that fails to register.
+   */
   readonly requiredApiVersion?: string;
+  /**
+   * The libscap event schema version (`MAJOR.MINOR.PATCH`) the plugin's code was written for, returned by
+   * `get_required_event_schema_version` (API 3.12). The host checks it when the plugin parses or extracts
+   * events other than plugin events (syscall events): a host with another major, or an older minor or patch,
+   * refuses to load the plugin. Without it the host assumes 3.0.0.
+   */
+  readonly requiredEventSchemaVersion?: string;
   /** The event source a source plugin produces (`get_event_source`). */
   readonly eventSource?: string;
   /** The event sources an extractor accepts; default: its own source, or every source. */

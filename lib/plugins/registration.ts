@@ -18,7 +18,13 @@ import {
 } from '../capabilities/parsing/registration';
 import { SOURCING } from '../capabilities/sourcing/mixin';
 import { checkSourcingInfo, type SourcingCheck } from '../capabilities/sourcing/registration';
-import { checkRequiredApiVersion, DEFAULT_REQUIRED_API_VERSION } from '../sdk/api-version';
+import {
+  checkRequiredApiVersion,
+  defaultRequiredApiVersion,
+  minimumApiMinor,
+  parseSemVer,
+  type ApiNeeds,
+} from '../sdk/api-version';
 import { toJsonSchema } from '../sdk/json-input';
 import type { z } from 'zod';
 import type { InitContext } from '../capabilities/tables/init-tables';
@@ -83,7 +89,10 @@ export interface PluginRegistration extends ExtractionRegistration, ParsingRegis
   readonly info: Required<
     Pick<PluginInfo, 'name' | 'description' | 'contact' | 'version' | 'requiredApiVersion'>
   > &
-    Pick<PluginInfo, 'id' | 'eventSource' | 'extractEventSources' | 'heapLimitMiB'>;
+    Pick<
+      PluginInfo,
+      'id' | 'eventSource' | 'extractEventSources' | 'heapLimitMiB' | 'requiredEventSchemaVersion'
+    >;
   readonly capabilities: Capabilities;
   /** The JSON Schema of the init config (`''` without a schema). */
   readonly initSchemaJson: string;
@@ -119,7 +128,11 @@ export function registerPlugin<C extends PluginClass>(
     parsing: hasCapability(sample, PARSING),
     listening: hasCapability(sample, LISTENING),
   };
-  const info = validateInfo(sample.info(), capabilities);
+  const info = validateInfo(sample.info(), capabilities, {
+    ...capabilities,
+    setConfig: typeof (sample as { setConfig?: unknown }).setConfig === 'function',
+    eventSchemaVersion: sample.info().requiredEventSchemaVersion !== undefined,
+  });
   const extraction = registerExtraction(sample, info, capabilities.extraction);
   const parsing = registerParsing(info, capabilities.parsing);
   const initSchemaJson = sample.initSchema
@@ -138,7 +151,11 @@ export function registerPlugin<C extends PluginClass>(
   });
 }
 
-function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegistration['info'] {
+function validateInfo(
+  info: PluginInfo,
+  capabilities: Capabilities,
+  needs: ApiNeeds,
+): PluginRegistration['info'] {
   const problems: string[] = [];
   const text = (key: keyof PluginInfo) => {
     const value = info[key];
@@ -154,11 +171,24 @@ function validateInfo(info: PluginInfo, capabilities: Capabilities): PluginRegis
   if (typeof info.version === 'string' && !SEMVER.test(info.version)) {
     problems.push(`version "${info.version}" is not a semantic version`);
   }
-  const requiredApiVersion = info.requiredApiVersion ?? DEFAULT_REQUIRED_API_VERSION;
+  const requiredApiVersion = info.requiredApiVersion ?? defaultRequiredApiVersion(needs);
   try {
-    checkRequiredApiVersion(requiredApiVersion);
+    const { minor } = checkRequiredApiVersion(requiredApiVersion);
+    const needed = minimumApiMinor(needs);
+    if (needed !== undefined && minor < needed.minor) {
+      problems.push(
+        `requiredApiVersion ${requiredApiVersion} is too old: ${needed.feature} needs plugin API 3.${needed.minor}.0 or later`,
+      );
+    }
   } catch (err) {
     problems.push((err as Error).message);
+  }
+  if (info.requiredEventSchemaVersion !== undefined) {
+    try {
+      parseSemVer(info.requiredEventSchemaVersion, 'requiredEventSchemaVersion');
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
   }
   if (info.id !== undefined && (!Number.isInteger(info.id) || info.id < 0 || info.id > 0xffffffff)) {
     problems.push(`id ${info.id} must be an unsigned 32-bit integer`);

@@ -2,11 +2,68 @@
 export const PLUGIN_API_VERSION = { major: 3, minor: 12, patch: 0 } as const;
 
 /**
- * The API version a plugin requires by default. 3.11 is the lowest minor that carries every feature the SDK
- * reads from the host by default (extract value offsets); a plugin may require a lower version if it uses
- * fewer features, and the SDK then stops reading the members the older host does not have.
+ * The plugin API minor each feature the SDK uses needs. A plugin requires, by default, the highest of those
+ * it uses (see `defaultRequiredApiVersion`). It may require less: the SDK then reads no input member the older
+ * host lacks and that feature is off (no host logger below 3.3: logs go to stderr; no value offsets below
+ * 3.11; no sub-tables below 3.5). Capture listening and the event schema version cannot be off: requiring
+ * less than they need fails to register.
  */
-export const DEFAULT_REQUIRED_API_VERSION = '3.11.0';
+export const API_MINOR_NEEDED = {
+  /** The host logger (`init_input.log_fn`): every plugin logs through it. */
+  logger: 3,
+  /** Config updates (`set_config`). */
+  setConfig: 4,
+  /** State tables with sub-tables, given to plugins that parse or extract. */
+  tables: 5,
+  /** Capture listening and routines (`capture_open`, `capture_close`). */
+  listening: 7,
+  /** Extract value offsets, which the SDK reports for every field (`ss_plugin_field_extract_input.value_offsets`). */
+  extraction: 11,
+  /** `get_required_event_schema_version`, for plugins that declare `requiredEventSchemaVersion`. */
+  eventSchemaVersion: 12,
+} as const;
+
+/** What decides a plugin's default required API version. */
+export interface ApiNeeds {
+  readonly sourcing: boolean;
+  readonly extraction: boolean;
+  readonly parsing: boolean;
+  readonly listening: boolean;
+  /** Whether the plugin has a `setConfig` method. */
+  readonly setConfig: boolean;
+  /** Whether the plugin declares a required event schema version. */
+  readonly eventSchemaVersion: boolean;
+}
+
+type Feature = keyof typeof API_MINOR_NEEDED;
+
+function highest(features: Feature[]): { minor: number; feature: Feature } | undefined {
+  if (features.length === 0) return undefined;
+  const feature = features.reduce((a, b) => (API_MINOR_NEEDED[b] > API_MINOR_NEEDED[a] ? b : a));
+  return { minor: API_MINOR_NEEDED[feature], feature };
+}
+
+/** The features that cannot be off: a plugin that uses them must require what they need. */
+function essentialFeatures(needs: ApiNeeds): Feature[] {
+  const features: Feature[] = [];
+  if (needs.listening) features.push('listening');
+  if (needs.eventSchemaVersion) features.push('eventSchemaVersion');
+  return features;
+}
+
+/** The API version a plugin requires when its info does not say: the lowest that all its features need. */
+export function defaultRequiredApiVersion(needs: ApiNeeds): string {
+  const features: Feature[] = ['logger', ...essentialFeatures(needs)];
+  if (needs.setConfig) features.push('setConfig');
+  if (needs.parsing || needs.extraction) features.push('tables');
+  if (needs.extraction) features.push('extraction');
+  return `3.${highest(features)?.minor ?? 0}.0`;
+}
+
+/** The lowest minor a plugin with these needs may require, and the feature that needs it (none: 3.0). */
+export function minimumApiMinor(needs: ApiNeeds): { minor: number; feature: Feature } | undefined {
+  return highest(essentialFeatures(needs));
+}
 
 /** A parsed `MAJOR.MINOR.PATCH` version. */
 export interface SemVer {
