@@ -30,7 +30,9 @@ ss_plugin_t* plugin_init(const ss_plugin_init_input* input, ss_plugin_rc* rc) {
   return Guard(
       [&]() -> ss_plugin_t* {
         // On failure the host reads get_last_error from the returned state, then destroys it.
-        auto state = std::make_unique<PluginState>(input ? input->owner : nullptr, input ? input->log_fn : nullptr);
+        auto state = std::make_unique<PluginState>(input ? input->owner : nullptr, input ? input->log_fn : nullptr,
+                                                   input ? input->tables : nullptr,
+                                                   input ? input->get_owner_last_error : nullptr);
         *rc = state->Init(input ? input->config : "") ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;
         return state.release();
       },

@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "plugin_state.h"
+#include "tables/tables_binding.h"
 
 namespace falco_ts {
 
@@ -55,6 +56,7 @@ napi_value InitPluginBinding(napi_env env, napi_value exports) {
     Napi::Object object(env, exports);
     object.Set("adopt", Napi::Function::New(napi, Adopt, "adopt"));
     object.Set("log", Napi::Function::New(napi, Log, "log"));
+    InitTablesBinding(napi, object);
     return exports;
   } catch (...) {
     return exports;

@@ -6,6 +6,8 @@
 
 #include "payload.h"
 #include "plugin_binding.h"
+#include "tables/plugin_tables.h"
+#include "tables/table_access.h"
 
 namespace falco_ts {
 
@@ -36,7 +38,12 @@ std::string LibraryPath() {
 
 }  // namespace
 
-PluginState::PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn) : owner_(owner), log_fn_(log_fn) {
+PluginState::PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn, const ss_plugin_init_tables_input* tables,
+                         const char* (*get_owner_last_error)(ss_plugin_owner_t*))
+    : owner_(owner),
+      log_fn_(log_fn),
+      tables_(std::make_unique<tables::PluginTables>(tables, owner, get_owner_last_error,
+                                                     [this](const std::string& e) { set_last_error(e); })) {
   capabilities_.reserve(CapabilityRegistration::count());
   for (size_t slot = 0; slot < CapabilityRegistration::count(); slot++) {
     capabilities_.push_back(CapabilityRegistration::factory(slot)(*this));
@@ -76,6 +83,7 @@ PluginState* PluginState::ForCurrentEnvironment() {
 
 bool PluginState::Init(const char* config) {
   std::lock_guard<std::mutex> lock(mutex_);
+  const tables::HostCallScope tables_window(*this);  // the init call's table vtables, for the bundle's JS
   if (!Metadata().load_error.empty()) {
     SetError(kCallPath, Metadata().load_error);
     return false;

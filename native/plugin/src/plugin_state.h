@@ -23,10 +23,15 @@
 namespace falco_ts {
 
 class BatchObserver;
+namespace tables {
+class PluginTables;
+}  // namespace tables
 
 class PluginState {
  public:
-  PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn);
+  // `tables` and `get_owner_last_error`: what plugin_init was given for the state tables (tables/).
+  PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn, const ss_plugin_init_tables_input* tables,
+              const char* (*get_owner_last_error)(ss_plugin_owner_t*));
   ~PluginState();
   PluginState(const PluginState&) = delete;
   PluginState& operator=(const PluginState&) = delete;
@@ -40,6 +45,10 @@ class PluginState {
   // Called by the Node-API binding (on a thread running this state's JS).
   void Adopt(exchange::BufferKind kind, int32_t id, uint8_t* data, size_t size);
   void Log(int severity, const char* message, size_t length);
+
+  // The state tables: the vtables of the current host call, the handles the binding gives out, the
+  // plugin's own tables (tables/plugin_tables.h).
+  tables::PluginTables& tables() const { return *tables_; }
 
   // The state whose environment runs JS on this thread, for the binding's initialisation.
   static PluginState* ForCurrentEnvironment();
@@ -128,6 +137,8 @@ class PluginState {
   // event_to_string) are serialised by the isolate's lock itself, held for the whole call; the
   // others by this mutex. Each side has its own Result.
   std::mutex mutex_;
+  // Outlives the environment: its JS may use the tables until it is gone.
+  std::unique_ptr<tables::PluginTables> tables_;
   std::unique_ptr<rt::Environment> env_;
   Functions fn_{};
   std::vector<CallPolicy> policies_;

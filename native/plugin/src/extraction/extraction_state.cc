@@ -6,6 +6,9 @@
 #include <memory>
 #include <optional>
 
+#include "tables/plugin_tables.h"
+#include "tables/table_access.h"
+
 namespace falco_ts {
 
 namespace {
@@ -80,6 +83,8 @@ void ExtractionState::BatchWillChange() {
 
 void ExtractionState::BatchDelivered(int32_t handle, const std::vector<ss_plugin_event*>& events) {
   std::lock_guard<std::mutex> prefetch_lock(prefetch_.mutex());
+  // A state that imported a host table computes nothing ahead: the tables change between events.
+  if (state_.tables().imported()) return prefetch_.Disable();
   std::string keys;
   // A failure here is never the host's: its calls then enter JavaScript as without the index, and
   // report any error of the plugin's extractors themselves.
@@ -105,6 +110,7 @@ ss_plugin_rc ExtractionState::Extract(const ss_plugin_event_input* evt, const ss
   // isolate's lock is taken only for a field the index does not answer.
   std::lock_guard<std::mutex> prefetch_lock(prefetch_.mutex());
   std::optional<rt::CallScope> scope;
+  std::optional<tables::HostCallScope> tables_window;  // the extract input's table reader, while JS may run
   v8::Local<v8::Function> extract;
   v8::Local<v8::Object> receiver;
   const ss_plugin_event* event = evt != nullptr ? evt->evt : nullptr;
@@ -124,6 +130,7 @@ ss_plugin_rc ExtractionState::Extract(const ss_plugin_event_input* evt, const ss
     if (event == nullptr || !prefetch_.Find(event, field, want_offsets, &result)) {
       if (!scope) {
         scope.emplace(state_.env());
+        tables_window.emplace(state_, in);
         if (!state_.LoadEvent(evt)) return SS_PLUGIN_FAILURE;
         extract = extract_fn_.Get(scope->isolate());
         receiver = state_.env().exports();

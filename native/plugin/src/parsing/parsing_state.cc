@@ -3,6 +3,8 @@
 #include <cstring>
 #include <memory>
 
+#include "tables/table_access.h"
+
 namespace falco_ts {
 
 const CapabilityRegistration ParsingState::kRegistration(
@@ -12,8 +14,9 @@ bool ParsingState::LookUpFunctions() {
   return state_.LookUpFunctions({{&parse_event_, "parseEvent", kDeadlineParseEvent}});
 }
 
-ss_plugin_rc ParsingState::Parse(const ss_plugin_event_input* evt, const ss_plugin_event_parse_input*) {
+ss_plugin_rc ParsingState::Parse(const ss_plugin_event_input* evt, const ss_plugin_event_parse_input* in) {
   rt::CallScope scope(state_.env());
+  const tables::HostCallScope tables_window(state_, in);  // the parse input's table reader and writer
   if (!state_.LoadEvent(evt)) return SS_PLUGIN_FAILURE;
   const char* source = evt->evtsrc != nullptr ? evt->evtsrc : "";
   const bool changed = !source_sent_ || std::strcmp(source, source_.c_str()) != 0;
