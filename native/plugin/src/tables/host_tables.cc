@@ -68,10 +68,9 @@ ss_plugin_table_t* GetTable(const HostCall& call, const std::string& name, ss_pl
   const ss_plugin_init_tables_input& init = Init(call, what);
   ss_plugin_table_t* table = Need(init.get_table, what, "tables input", "get_table")(call.owner, name.c_str(), key_type);
   if (table != nullptr) return table;
-  // libsinsp says nothing when there is no such table: the list tells what is wrong.
-  const std::string message = call.OwnerError();
-  std::string reason;
-  if (init.list_tables != nullptr) {
+  // The host's message; libsinsp gives none when there is no such table: the list then tells why.
+  std::string reason = call.OwnerError();
+  if (reason.empty() && init.list_tables != nullptr) {
     uint32_t count = 0;
     const ss_plugin_table_info* infos = init.list_tables(call.owner, &count);
     reason = "the host has no such table";
@@ -79,11 +78,12 @@ ss_plugin_table_t* GetTable(const HostCall& call, const std::string& name, ss_pl
       if (infos[i].name == nullptr || name != infos[i].name) continue;
       reason = infos[i].key_type != key_type
                    ? "its key is of type " + TypeName(infos[i].key_type) + ", not " + TypeName(key_type)
-                   : "";
+                   : "the host refused it";
     }
   }
-  if (reason.empty()) reason = message.empty() ? "the host refused it" : message;
-  Fail(what() + ": " + reason);
+  if (reason.empty()) reason = "the host refused it";
+  const std::string asked = what();
+  Fail(reason.compare(0, asked.size(), asked) == 0 ? reason : asked + ": " + reason);
 }
 
 void AddTable(const HostCall& call, OwnedTable& table) {
