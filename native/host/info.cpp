@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
+#include "event_schema.hpp"
 #include "plugin_library.hpp"
 
 namespace fph {
@@ -23,6 +24,12 @@ int info_command(const std::string& path) {
     j["description"] = lib->description();
     j["contact"] = lib->contact();
     j["requiredApiVersion"] = lib->required_api_version_str();
+    // no state here: the API lets get_required_event_schema_version take NULL
+    if (const auto v = required_event_schema_version(*lib, nullptr)) {
+        j["requiredEventSchemaVersion"] = *v;
+    } else {
+        j["requiredEventSchemaVersion"] = nullptr;
+    }
     j["capabilities"] = PluginLibrary::capability_names(lib->caps());
     if (lib->has(CAP_SOURCING)) {
         j["id"] = lib->id();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "event_schema.hpp"
 #include "falco_plugin_api.h"
 #include "info.hpp"
 #include "runner.hpp"
@@ -27,16 +28,23 @@ Usage:
 info <lib.so>
   Load the library (dlopen, symbol and capability checks, fields JSON
   validation; no init) and print its static information as JSON: name,
-  version, description, contact, requiredApiVersion, capabilities, id,
-  eventSource, fields, extractEventSources, initSchema (and parseEventSources /
-  asyncEvents for plugins with those capabilities).
+  version, description, contact, requiredApiVersion,
+  requiredEventSchemaVersion (get_required_event_schema_version called with a
+  NULL state; null when not exported or NULL), capabilities (sourcing,
+  extraction, parsing, async, capture_listening), id, eventSource, fields,
+  extractEventSources, initSchema (and parseEventSources / asyncEvents for
+  plugins with those capabilities).
 
 run <lib.so>
   Load the source plugin (and any --extractor), validate the init configs
   against the plugins' init schemas, then for every state:
-  init -> open -> next_batch loop (each event handed to parse_event of every
-  loaded parser of its source and type, then the requested fields extracted,
-  one field per extract_fields call) -> close -> destroy.
+  init (every plugin) -> event schema version check -> --set-config due at 0
+  -> capture_open (listening plugins) -> open -> next_batch loop (each event
+  handed to parse_event of every loaded parser of its source and type, then
+  the requested fields extracted, one field per extract_fields call; then the
+  --set-config due after it, and --metrics-every) -> close -> capture_close
+  (each followed by the stop of that plugin's routines) -> --metrics ->
+  --dump-table -> destroy.
 
   --config <json>           init config of the source plugin (default "";
                             with an init schema, "" becomes "{}")
@@ -48,9 +56,28 @@ run <lib.so>
                             (default 100): as Falco asks a rule's output
                             fields on the events that match it
   --output-every <n>        see --output-fields
-  --extractor <lib.so>      also load a plugin that extracts fields and/or
-                            parses events (repeatable)
+  --extractor <lib.so>      also load a plugin that extracts fields, parses
+                            events and/or listens to captures (repeatable)
   --extractor-config <json> init config of the preceding --extractor
+  --set-config <json>       set_config of the plugin given just before it (the
+                            source, or the preceding --extractor), validated
+                            against its init schema first like init configs;
+                            repeatable. Applied at every cycle, after the
+                            event --set-config-at says
+  --set-config-at <n>       event number after which the preceding
+                            --set-config is applied (default 0: right after
+                            the init of all plugins, before capture_open);
+                            not applied if the capture ends before event n
+  --metrics                 at the end of each capture (after capture_close,
+                            before destroy) print on stderr, for every plugin
+                            exporting get_metrics, one line per metric:
+                            metric <plugin>.<metric> <monotonic|non_monotonic>
+                              <u32|s32|u64|s64|d|f|i> <value>
+                            (floating values in their shortest exact form;
+                            after "metric " the [thread k] [cycle c] tags when
+                            the run has several threads or cycles)
+  --metrics-every <n>       --metrics, and the lines also after every n'th
+                            event of each capture
   --max-events <n>          stop each capture after n events (default: until EOF)
   --json                    one JSON object per event and line:
                             {"evt.num":N,"evt.ts":T,"evt.plugininfo":"...",
@@ -79,7 +106,9 @@ run <lib.so>
                             to the first delivered event),"maxRssKb",
                             "threads","cycles","errors",
                             "table_entries_leaked" (entries of the host's
-                            tables plugins still held after a call)}
+                            tables plugins still held after a call),
+                            "routine_runs" (runs of routines on the thread
+                            pools)}
   --progress                print get_progress results on stderr after each
                             batch, timeout and at EOF
   --list-open-params        print the source's list_open_params JSON on stderr
@@ -127,18 +156,57 @@ Semantics (as libsinsp/libscap):
     add_table only during init; table handles are ss_plugin_table_input
     pointers and the vtables dispatch to each input's own functions; readers
     are given to init, parse_event and extract_fields, writers to init and
-    parse_event; plugins may add dynamic fields (not of type table); errors
-    are read with get_owner_last_error
+    parse_event, capture_open and capture_close; plugins may add dynamic
+    fields (not of type table); errors are read with get_owner_last_error
   - entries of the host's tables a plugin obtained (get/add_table_entry) and
     did not release, or created and neither added nor destroyed, are
     released by the host after the call and reported once per call kind:
     "table entries leaked: plugin <name> held <N> entries after <call>";
     sub-table handles read from a field are valid until the call returns
+  - capture listening (API 3.7): plugins exporting capture_open and
+    capture_close get capture_open once all plugins are initialised, before
+    the source opens (libsinsp calls it just after opening its engine, the
+    source's open included), and capture_close after the source has closed
+    (also when the capture ended with an error, or capture_open failed),
+    each with the owner, the routine vtable, a table reader and writer and
+    get_owner_last_error. A failure is reported as "capture_open failed for
+    plugin <name>: <get_last_error>" (or capture_close); the run goes on
+  - routines: each thread of the run has a pool of 2 threads (libsinsp's
+    has one per hardware thread); subscribe starts running the routine
+    repeatedly there, beside the event loop, until it returns 0 or is
+    unsubscribed; unsubscribe returns once it will not run again (after its
+    current run on another thread; at once from the routine itself, or when
+    waiting would deadlock on routines waiting for each other); unknown
+    handles fail with an owner error. Subscriptions are taken from
+    capture_open until capture_close returns; then the plugin's remaining
+    routines are stopped (their running runs awaited), always before the
+    state is destroyed. The host's tables cannot be used from a routine, and
+    get_owner_last_error on a routine's thread reads that thread's errors
+  - set_config (API 3.4): the config is validated against the init schema
+    first (a failure is reported as for init configs, prefixed
+    "set_config: ", and the plugin is not called); "set_config: plugin
+    <name> does not export plugin_set_config"; "set_config failed for plugin
+    <name>: <get_last_error>". These fail the run; the run goes on
+  - metrics (API 3.6): renamed "<plugin name>.<metric name>" as libsinsp
+    does; a metric without a name or of an unknown type is reported
+  - event schema version (API 3.12): the host's events follow the event
+    schema )" FPH_EVENT_SCHEMA_VERSION_STR R"( (the libs' driver/SCHEMA_VERSION). Once all plugins are
+    initialised, a plugin exporting get_required_event_schema_version that
+    parses or extracts event types other than 322 (an empty type list being
+    every type when its event sources take "syscall", else 322 only, as
+    libsinsp resolves it) must require (NULL: 3.0.0) the host's major
+    version and no higher minor (or the same minor and no higher patch);
+    else the run stops there with an error naming both versions (a
+    malformed version too). libsinsp checks only when its engine reports a
+    schema version (not a source plugin's), and then also plugins without
+    the symbol, as 3.0.0
   - plugin logs are printed on stderr as "[<plugin name>] <severity>: <msg>"
 
-Exit status: 0 on EOF or --max-events; 1 on any error (load, config, open,
-next_batch, malformed event, failed extraction: the run continues to the end
-and every failure is reported on stderr); 2 on command-line errors.
+Exit status: 0 on EOF or --max-events; 1 on any error (load, config, event
+schema version, open, next_batch, malformed event, failed extraction, parsing,
+set_config, capture_open/close or get_metrics: the run continues to the end
+where it can and every failure is reported on stderr); 2 on command-line
+errors.
 )";
 
 [[noreturn]] void usage_error(const std::string& msg) {
@@ -185,6 +253,12 @@ int main(int argc, char** argv) {
 
         fph::RunOptions opts;
         bool have_source = false;
+        // the plugin of the last --set-config (0 = the source, k = the k'th --extractor)
+        size_t set_config_plugin = 0;
+        bool have_set_config = false;
+        auto plugin_spec = [&opts](size_t k) -> fph::PluginSpec& {
+            return k == 0 ? opts.source : opts.extractors[k - 1];
+        };
         for (size_t i = 1; i < args.size(); i++) {
             std::string a = args[i];
             std::string value;
@@ -216,10 +290,24 @@ int main(int argc, char** argv) {
             } else if (a == "--output-every") {
                 opts.output_every = parse_count(a, take(), 1);
             } else if (a == "--extractor") {
-                opts.extractors.push_back({take(), std::string()});
+                opts.extractors.emplace_back();
+                opts.extractors.back().path = take();
             } else if (a == "--extractor-config") {
                 if (opts.extractors.empty()) usage_error("--extractor-config must follow an --extractor");
                 opts.extractors.back().config = take();
+            } else if (a == "--set-config") {
+                set_config_plugin = opts.extractors.size();  // the plugin given just before
+                plugin_spec(set_config_plugin).set_configs.push_back({take(), 0});
+                have_set_config = true;
+            } else if (a == "--set-config-at") {
+                if (!have_set_config) usage_error("--set-config-at must follow a --set-config");
+                plugin_spec(set_config_plugin).set_configs.back().after = parse_count(a, take(), 0);
+            } else if (a == "--metrics") {
+                flag();
+                opts.metrics = true;
+            } else if (a == "--metrics-every") {
+                opts.metrics_every = parse_count(a, take(), 1);
+                opts.metrics = true;
             } else if (a == "--max-events") {
                 opts.max_events = parse_count(a, take(), 1);
             } else if (a == "--parallel") {

@@ -5,8 +5,16 @@
 #include "reporting.hpp"
 #include "table_dispatch.hpp"
 #include "table_registry.hpp"
+#include "thread_pool.hpp"
 
 namespace fph {
+
+namespace {
+
+// The owner error of a routine thread (whichever owner it was set for).
+thread_local std::string t_routine_error;
+
+}  // namespace
 
 Owner::Owner(std::string plugin_name, TableRegistry& registry)
     : plugin_name_(std::move(plugin_name)), registry_(registry) {
@@ -37,9 +45,22 @@ void Owner::end_call() {
               " entries after " + table_call_name(call));
 }
 
+void Owner::set_error(std::string msg) {
+    if (on_routine_thread()) {
+        set_routine_thread_error(std::move(msg));
+    } else {
+        last_error_ = std::move(msg);
+    }
+}
+
+void Owner::set_routine_thread_error(std::string msg) { t_routine_error = std::move(msg); }
+
 const char* Owner::get_owner_last_error(ss_plugin_owner_t* o) {
     if (o == nullptr) {
         return nullptr;
+    }
+    if (on_routine_thread()) {
+        return t_routine_error.empty() ? nullptr : t_routine_error.c_str();
     }
     const auto* self = from(o);
     return self->last_error_.empty() ? nullptr : self->last_error_.c_str();

@@ -10,6 +10,7 @@
 namespace fph {
 
 class TableRegistry;
+class ThreadPool;
 
 // One Owner per plugin state (init .. destroy). It must not move once its
 // address has been handed to the plugin, so it is always heap-allocated.
@@ -21,8 +22,11 @@ public:
     Owner& operator=(const Owner&) = delete;
 
     const std::string& plugin_name() const { return plugin_name_; }
-    void set_error(std::string msg) { last_error_ = std::move(msg); }
-    void clear_error() { last_error_.clear(); }
+    // The error get_owner_last_error returns. On a routine thread (the
+    // thread pool's, see thread_pool.hpp), which runs beside the thread
+    // driving the state's calls, it is that thread's own error instead.
+    void set_error(std::string msg);
+    static void set_routine_thread_error(std::string msg);
 
     ss_plugin_owner_t* as_owner() { return static_cast<ss_plugin_owner_t*>(this); }
     static Owner* from(ss_plugin_owner_t* o) { return static_cast<Owner*>(o); }
@@ -41,6 +45,11 @@ public:
     const ss_plugin_table_writer_vtable& table_writer() const { return writer_; }
     ss_plugin_table_writer_vtable_ext* table_writer_ext() { return &writer_ext_; }
 
+    // The thread pool the plugin's routines run on (capture listening): set
+    // once, before the plugin is given the routine vtable.
+    void bind_routines(ThreadPool& pool) { routines_ = &pool; }
+    ThreadPool* routines() const { return routines_; }
+
     TableRegistry& registry() const { return registry_; }
     OwnerTables& tables() { return owned_; }
 
@@ -54,6 +63,7 @@ private:
     std::string plugin_name_;
     std::string last_error_;
     TableRegistry& registry_;
+    ThreadPool* routines_ = nullptr;
     OwnerTables owned_;
     bool leak_reported_[static_cast<size_t>(TableCall::Count)] = {};
     ss_plugin_init_tables_input tables_{};

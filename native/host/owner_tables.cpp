@@ -8,6 +8,8 @@ const char* table_call_name(TableCall c) {
     case TableCall::Init: return "init";
     case TableCall::ParseEvent: return "parse_event";
     case TableCall::ExtractFields: return "extract_fields";
+    case TableCall::CaptureOpen: return "capture_open";
+    case TableCall::CaptureClose: return "capture_close";
     case TableCall::Dump: return "--dump-table";
     case TableCall::Count: break;
     }

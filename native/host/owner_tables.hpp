@@ -19,11 +19,14 @@ namespace fph {
 class Owner;
 
 // The host calls during which an owner reaches tables.
-enum class TableCall { None, Init, ParseEvent, ExtractFields, Dump, Count };
+enum class TableCall { None, Init, ParseEvent, ExtractFields, CaptureOpen, CaptureClose, Dump, Count };
 
 const char* table_call_name(TableCall c);
 inline bool table_call_reads(TableCall c) { return c != TableCall::None; }
-inline bool table_call_writes(TableCall c) { return c == TableCall::Init || c == TableCall::ParseEvent; }
+inline bool table_call_writes(TableCall c) {
+    return c == TableCall::Init || c == TableCall::ParseEvent || c == TableCall::CaptureOpen ||
+           c == TableCall::CaptureClose;
+}
 
 class OwnerTables {
 public:

@@ -21,19 +21,6 @@ namespace {
 static_assert(sizeof(void*) == sizeof(plugin_init_fn),
               "function and object pointers must have the same size (POSIX dlsym)");
 
-bool parse_version(const char* s, Version& out) {
-    if (s == nullptr) {
-        return false;
-    }
-    // same leniency as the libs (sscanf of three unsigned numbers)
-    return std::sscanf(s, "%" SCNu32 ".%" SCNu32 ".%" SCNu32, &out.major, &out.minor,
-                       &out.patch) == 3;
-}
-
-std::string version_string(const Version& v) {
-    return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
-}
-
 // Reads a JSON array of strings returned by a state-less symbol (event
 // source lists, async event names), like the libs do.
 std::vector<std::string> read_string_list(const std::string& plugin, const char* symbol,
@@ -138,6 +125,19 @@ const struct {
 };
 
 }  // namespace
+
+bool parse_version(const char* s, Version& out) {
+    if (s == nullptr) {
+        return false;
+    }
+    // same leniency as the libs (sscanf of three unsigned numbers)
+    return std::sscanf(s, "%" SCNu32 ".%" SCNu32 ".%" SCNu32, &out.major, &out.minor,
+                       &out.patch) == 3;
+}
+
+std::string version_string(const Version& v) {
+    return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
+}
 
 void PluginLibrary::DlCloser::operator()(void* h) const {
     if (h != nullptr) {

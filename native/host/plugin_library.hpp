@@ -31,6 +31,11 @@ struct Version {
     uint32_t patch = 0;
 };
 
+// "<major>.<minor>.<patch>" as the libs read it (sscanf of three unsigned
+// numbers: what follows them is ignored); false if s is NULL or is not that.
+bool parse_version(const char* s, Version& out);
+std::string version_string(const Version& v);
+
 class PluginLibrary {
 public:
     // dlopen(RTLD_LOCAL|RTLD_NOW) + symbol resolution + the checks libsinsp

@@ -63,6 +63,8 @@ std::string stats_line(const RunTotals& totals, uint64_t wall_ns, uint64_t first
     append_u64(line, t.errors);
     line += ",\"table_entries_leaked\":";
     append_u64(line, t.table_entries_leaked);
+    line += ",\"routine_runs\":";
+    append_u64(line, t.routine_runs);
     line += "}";
     return line;
 }

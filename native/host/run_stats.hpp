@@ -16,6 +16,7 @@ struct RunTotals {
     ExtractionCounts extraction;
     uint64_t errors = 0;
     uint64_t table_entries_leaked = 0;  // entries plugins held after a call (released by the host)
+    uint64_t routine_runs = 0;          // runs of routines on the thread pool (capture listening)
 };
 
 // The --stats JSON line (see --help), read at the end of the run: wall_ns and

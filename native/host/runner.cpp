@@ -1,5 +1,6 @@
 #include "runner.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -7,10 +8,14 @@
 #include <mutex>
 #include <thread>
 
+#include "config_driver.hpp"
+#include "event_schema.hpp"
 #include "extraction_driver.hpp"
 #include "parsing_driver.hpp"
 #include "field_request.hpp"
 #include "json_text.hpp"
+#include "listening_driver.hpp"
+#include "metrics_driver.hpp"
 #include "plugin_library.hpp"
 #include "plugin_state.hpp"
 #include "reporting.hpp"
@@ -18,6 +23,7 @@
 #include "sourcing_driver.hpp"
 #include "table_dump.hpp"
 #include "table_registry.hpp"
+#include "thread_pool.hpp"
 #include "threads_table.hpp"
 
 namespace fph {
@@ -33,6 +39,7 @@ struct Shared {
     const PluginLibrary* source = nullptr;
     std::vector<const PluginLibrary*> plugins;  // [0] = source, then extractors
     std::vector<std::string> configs;           // validated, per plugin
+    std::vector<ConfigUpdate> config_updates;   // --set-config, by the event they follow
     std::vector<FieldPlan> plans;
     std::string source_name;
     ExtractionOptions extraction;
@@ -46,13 +53,23 @@ struct Shared {
     explicit Shared(const RunOptions& o) : opts(o) {}
 };
 
-// One thread of the run: its cycles of init -> open -> event loop -> close ->
-// destroy, the sourcing and extraction drivers composed per event.
+// The drivers of one sequence of plugin states, besides sourcing.
+struct Drivers {
+    ParsingDriver& parsing;
+    ExtractionDriver& extraction;
+    ConfigDriver& config;
+    MetricsDriver& metrics;
+    ListeningDriver& listening;
+};
+
+// One thread of the run: its cycles of init -> capture_open -> open -> event
+// loop -> close -> capture_close -> destroy, the drivers composed per event.
 class Worker {
 public:
     Worker(Shared& sh, unsigned thread)
         : sh_(sh), thread_(thread),
-          errors_(sh.out, sh.failed, thread, sh.opts.parallel > 1, sh.opts.cycles > 1) {}
+          errors_(sh.out, sh.failed, thread, sh.opts.parallel > 1, sh.opts.cycles > 1),
+          pool_(kRoutineThreads) {}
 
     void run() {
         for (uint64_t c = 0; c < sh_.opts.cycles && !g_stop; c++) {
@@ -75,6 +92,7 @@ public:
         sh_.totals.loop_ns += t_.loop_ns;
         sh_.totals.errors += errors_.count();
         sh_.totals.table_entries_leaked += t_.table_entries_leaked;
+        sh_.totals.routine_runs += pool_.runs();  // every routine has stopped by now
     }
 
 private:
@@ -99,17 +117,37 @@ private:
         std::vector<std::unique_ptr<PluginState>> states;
         ParsingDriver parsing(errors_, sh_.source_name);
         ExtractionDriver extraction(sh_.plans, sh_.extraction, errors_);
+        ConfigDriver config(sh_.config_updates, errors_);
+        MetricsDriver metrics(errors_);
         for (size_t i = 0; i < sh_.plugins.size(); i++) {
             states.push_back(std::make_unique<PluginState>(*sh_.plugins[i], sh_.configs[i], registry));
             parsing.attach(*states.back());
             extraction.attach(i, *states.back());
+            config.attach(i, *states.back());
+            metrics.attach(*states.back());
         }
-        capture(*states[0], parsing, extraction);
+        // all initialised: the event schema check, then the updates due before the capture
+        for (const auto& st : states) check_event_schema_version(*st);
+        config.after_event(0);
+        // after the states: its end (capture_close if still open, the routines
+        // stopped) comes before they are destroyed
+        ListeningDriver listening(pool_, errors_);
+        for (const auto& st : states) listening.attach(*st);
+        Drivers drivers{parsing, extraction, config, metrics, listening};
+        capture(*states[0], drivers);
+        if (sh_.opts.metrics) report_metrics(metrics);
         dump_tables(registry);
     }
 
+    // capture_open -> the source's capture -> capture_close.
+    void capture(PluginState& src, Drivers& d) {
+        d.listening.open();
+        capture_source(src, d);
+        d.listening.close();
+    }
+
     // open -> event loop -> close of the source state.
-    void capture(PluginState& src, ParsingDriver& parsing, ExtractionDriver& extraction) {
+    void capture_source(PluginState& src, Drivers& d) {
         const auto& opts = sh_.opts;
         if (opts.list_open_params) report_open_params(src);
         SourceInstance inst(src, opts.open_params);
@@ -144,16 +182,30 @@ private:
                 }
                 evtnum++;
                 t_.events++;
-                process_event(inst, parsing, extraction, DeliveredEvent(evt, evtnum, sh_.source_name.c_str()));
+                process_event(inst, d.parsing, d.extraction,
+                              DeliveredEvent(evt, evtnum, sh_.source_name.c_str()));
+                d.config.after_event(evtnum);
+                if (opts.metrics_every != 0 && evtnum % opts.metrics_every == 0) report_metrics(d.metrics);
                 if (out_.size() >= (1u << 16)) flush(false);
                 if (opts.max_events != 0 && evtnum >= opts.max_events) break;
             }
         } catch (...) {
-            account_loop(loop_start, inst, extraction);
+            account_loop(loop_start, inst, d.extraction);
             throw;
         }
-        account_loop(loop_start, inst, extraction);
+        account_loop(loop_start, inst, d.extraction);
         // inst closes here
+    }
+
+    // --metrics: each metric's line on stderr, after the event lines so far.
+    void report_metrics(MetricsDriver& metrics) {
+        const std::vector<std::string> lines = metrics.collect();
+        if (lines.empty()) return;
+        sh_.out.write(out_);
+        sh_.out.flush();
+        std::string text;
+        for (const auto& line : lines) text += "metric " + errors_.context() + line + "\n";
+        std::fwrite(text.data(), 1, text.size(), stderr);  // one write: no interleaving with other threads
     }
 
     // --dump-table: each table's line on stderr, after the event lines so far.
@@ -275,6 +327,7 @@ private:
     unsigned thread_;
     uint64_t cycle_ = 0;
     ErrorReporter errors_;
+    ThreadPool pool_;  // the routines of this thread's plugin states (started on first use)
     bool first_event_seen_ = false;
     RunTotals t_;
     std::string out_;
@@ -315,9 +368,10 @@ int run_command(const RunOptions& opts, Clock::time_point t0) {
     sh.plugins.push_back(sh.source);
     for (const auto& e : opts.extractors) {
         const auto* lib = load(e.path);
-        if (!lib->has(CAP_EXTRACTION) && !lib->has(CAP_PARSING)) {
+        if (!lib->has(CAP_EXTRACTION) && !lib->has(CAP_PARSING) && !lib->has(CAP_CAPTURE_LISTENING)) {
             throw HostError("plugin " + lib->name() +
-                            " has neither field extraction nor event parsing: cannot use it as --extractor");
+                            " has no field extraction, event parsing or capture listening: cannot use it as "
+                            "--extractor");
         }
         sh.plugins.push_back(lib);
     }
@@ -328,6 +382,15 @@ int run_command(const RunOptions& opts, Clock::time_point t0) {
     for (size_t i = 0; i < opts.extractors.size(); i++) {
         sh.configs.push_back(sh.plugins[i + 1]->prepare_config(opts.extractors[i].config));
     }
+    // --set-config: validated once too, a failure reported whenever it is due
+    for (size_t i = 0; i < sh.plugins.size(); i++) {
+        const PluginSpec& spec = i == 0 ? opts.source : opts.extractors[i - 1];
+        for (const auto& u : spec.set_configs) {
+            sh.config_updates.push_back(prepare_config_update(*sh.plugins[i], i, u.after, u.config));
+        }
+    }
+    std::stable_sort(sh.config_updates.begin(), sh.config_updates.end(),
+                     [](const ConfigUpdate& a, const ConfigUpdate& b) { return a.after < b.after; });
 
     if (!opts.fields.empty()) {
         sh.plans = plan_fields(split_field_list(opts.fields), sh.plugins, sh.source_name);

@@ -1,7 +1,9 @@
 // The `run` command: drive a source plugin (and optional extractors) through
-// init -> open -> next_batch/extract loop -> close -> destroy, on the threads
-// and cycles asked for. Each capability has its own driver (sourcing_driver,
-// extraction_driver); the runner composes them and prints what they produce.
+// init -> [set_config] -> capture_open -> open -> next_batch/parse/extract loop
+// -> close -> capture_close -> destroy, on the threads and cycles asked for.
+// Each capability has its own driver (sourcing, parsing, extraction,
+// listening, config, metrics); the runner composes them and prints what they
+// produce.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +15,17 @@
 
 namespace fph {
 
+// A --set-config: the config, and the event after which it is applied (0:
+// right after init, before capture_open).
+struct SetConfigSpec {
+    std::string config;
+    uint64_t after = 0;
+};
+
 struct PluginSpec {
     std::string path;
     std::string config;
+    std::vector<SetConfigSpec> set_configs;  // in command-line order
 };
 
 struct RunOptions {
@@ -37,6 +47,8 @@ struct RunOptions {
     uint64_t cycles = 1;
     ThreadsSeed threads;                  // --threads: the threads table's entries at each init
     std::vector<std::string> dump_tables; // --dump-table: printed at the end of each capture
+    bool metrics = false;                 // --metrics: get_metrics at the end of each capture
+    uint64_t metrics_every = 0;           // --metrics-every: also after every n'th event (0: never)
 };
 
 // Returns the process exit status (0 = success). Throws HostError for setup

@@ -6,6 +6,7 @@
 
 #include "owner.hpp"
 #include "state_types.hpp"
+#include "thread_pool.hpp"
 
 namespace fph {
 
@@ -24,7 +25,16 @@ struct Op {
 
 enum class Need { Nothing, Read, Write };
 
+const char* const kRoutineThreadTables =
+    "the host's tables cannot be used from a routine: they are used in the plugin calls given table access "
+    "(init, parse_event, extract_fields, capture_open, capture_close), on the thread making them";
+
 bool enter(ss_plugin_table_t* t, Need need, Op& op) {
+    if (on_routine_thread()) {
+        // the handle is not even read: the thread driving the owner's calls may be changing it
+        Owner::set_routine_thread_error(kRoutineThreadTables);
+        return false;
+    }
     op.acc = static_cast<HostTableAccessor*>(t);
     if (op.acc == nullptr || op.acc->owner == nullptr) return false;
     op.owner = op.acc->owner;
@@ -59,7 +69,10 @@ R guarded(ss_plugin_table_t* t, R fail, F&& f) {
     } catch (const std::exception& e) {
         try {
             auto* acc = static_cast<HostTableAccessor*>(t);
-            if (acc != nullptr && acc->owner != nullptr) {
+            if (on_routine_thread()) {
+                Owner::set_routine_thread_error(std::string("internal error of the host's state tables: ") +
+                                                e.what());
+            } else if (acc != nullptr && acc->owner != nullptr) {
                 acc->owner->set_error(std::string("internal error of the host's state tables: ") + e.what());
             }
         } catch (...) {

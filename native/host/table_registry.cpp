@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "owner.hpp"
 #include "state_types.hpp"
+#include "thread_pool.hpp"
 
 namespace fph {
 
@@ -13,6 +14,11 @@ namespace {
 
 // The init-only functions, for an owner in another call, fail.
 bool in_init(Owner& owner, const char* fn) {
+    if (on_routine_thread()) {
+        Owner::set_routine_thread_error(std::string(fn) +
+                                        " is available only during plugin_init (called from a routine)");
+        return false;
+    }
     const TableCall call = owner.tables().call();
     if (call == TableCall::Init || call == TableCall::Dump) return true;
     owner.set_error(std::string(fn) + " is available only during plugin_init (called during " +
