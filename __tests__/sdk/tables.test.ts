@@ -173,16 +173,16 @@ describe('state tables in the harness', () => {
     const init = (table: string, key: string, fields: Record<string, string>) =>
       importer.init(JSON.stringify({ table, key, fields }));
     await expect(init('nope', 'int64', {})).rejects.toThrow(
-      "cannot import table 'nope': the host has no such table",
+      "cannot import table 'nope': no table named 'nope' (tables: threads)",
     );
     await expect(init('threads', 'string', {})).rejects.toThrow(
-      "cannot import table 'threads': its key is of type int64, not string",
+      "cannot import table 'threads': table 'threads' has key type int64, not string",
     );
     await expect(init('threads', 'int64', { nofield: 'string' })).rejects.toThrow(
-      "table 'threads' has no field 'nofield'",
+      "cannot get field 'nofield' of table 'threads': table 'threads' has no field 'nofield'",
     );
     await expect(init('threads', 'int64', { comm: 'uint64' })).rejects.toThrow(
-      "field 'comm' of table 'threads' is of type string, not uint64",
+      "cannot get field 'comm' of table 'threads': field 'comm' of table 'threads' has type string, not uint64",
     );
   });
 
@@ -252,7 +252,7 @@ describe('the stateful example in the harness', () => {
     const event = pluginEvent('a');
     counterState.parse(event, 'dummy');
     expect(() => writer.parse(event, 'dummy')).toThrow(
-      "cannot write field 'first' of table 'counts': it is read-only",
+      "cannot write field 'first' of table 'counts': the table refused it",
     );
     await writer.destroy();
     await counterState.destroy();

@@ -11,6 +11,7 @@ import {
   FieldExtraction,
   field,
   readOnly,
+  PLUGIN_EVENT_TYPE,
   registerPlugin,
   tableSchema,
   z,
@@ -44,6 +45,8 @@ class Counter extends EventParsing(FieldExtraction(BasePlugin)) {
       description: 'Counts the events of each key in its exported table "counts"',
       contact: 'https://github.com/falcosecurity/plugins',
       version: '0.1.0',
+      // plugin events of any source: the key is read from the payload
+      parseEventTypes: [PLUGIN_EVENT_TYPE],
     };
   }
 

@@ -8,6 +8,7 @@ import {
   EventParsing,
   FieldExtraction,
   field,
+  PLUGIN_EVENT_TYPE,
   registerPlugin,
   type InitContext,
   type PluginInfo,
@@ -31,6 +32,8 @@ class Peer extends EventParsing(FieldExtraction(BasePlugin)) {
       description: 'Reads the "counts" table of the counter plugin and adds a field to it',
       contact: 'https://github.com/falcosecurity/plugins',
       version: '0.1.0',
+      // plugin events of any source: the key is read from the payload
+      parseEventTypes: [PLUGIN_EVENT_TYPE],
     };
   }
 

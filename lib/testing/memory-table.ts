@@ -50,7 +50,11 @@ export class MemoryEntry {
 export class MemoryTable {
   readonly entries = new Map<BackendValue, MemoryEntry>();
 
-  constructor(readonly definition: TableDefinition) {}
+  constructor(
+    readonly definition: TableDefinition,
+    /** Who owns it: the host (libsinsp's tables) or a plugin (an exported table). */
+    readonly owner: 'host' | 'plugin',
+  ) {}
 
   get name(): string {
     return this.definition.name;
@@ -60,30 +64,23 @@ export class MemoryTable {
     return this.definition.fields.map((f) => ({ name: f.name, type: f.type, readOnly: f.readOnly }));
   }
 
+  /** @throws Error with the reason (the host's wording). */
   getField(name: string, type: number): MemoryField {
     const field = this.definition.field(name);
     if (field === undefined) throw new Error(`table '${this.name}' has no field '${name}'`);
     if (field.type !== type) {
       throw new Error(
-        `field '${name}' of table '${this.name}' is of type ${typeName(field.type)}, not ${typeName(type)}`,
+        `field '${name}' of table '${this.name}' has type ${typeName(field.type)}, not ${typeName(type)}`,
       );
     }
     return field;
   }
 
   addField(name: string, type: number): MemoryField {
-    if (type === StateType.table) {
-      throw new Error(
-        `cannot add field '${name}' to table '${this.name}': a field added by a plugin cannot be a table`,
-      );
-    }
+    if (type === StateType.table) throw new Error('a field added by a plugin cannot be a table');
     const existing = this.definition.field(name);
     if (existing !== undefined) {
-      if (existing.type !== type) {
-        throw new Error(
-          `cannot add field '${name}' to table '${this.name}': it exists with type ${typeName(existing.type)}`,
-        );
-      }
+      if (existing.type !== type) throw new Error(`it exists with type ${typeName(existing.type)}`);
       return existing;
     }
     const field: MemoryField = { name, type, readOnly: false };
@@ -99,7 +96,7 @@ export class MemoryTable {
     if (field.subtable !== undefined) {
       let table = entry.subtables.get(field);
       if (table === undefined) {
-        table = new MemoryTable(field.subtable);
+        table = new MemoryTable(field.subtable, this.owner);
         entry.subtables.set(field, table);
       }
       return table;
@@ -107,13 +104,10 @@ export class MemoryTable {
     return entry.values.get(field) ?? defaultValue(field.type);
   }
 
+  /** @throws Error with the reason. */
   write(entry: MemoryEntry, field: MemoryField, value: BackendValue, owner: boolean): void {
-    if (field.type === StateType.table) {
-      throw new Error(`cannot write field '${field.name}' of table '${this.name}': it is a table`);
-    }
-    if (field.readOnly && !owner) {
-      throw new Error(`cannot write field '${field.name}' of table '${this.name}': it is read-only`);
-    }
+    if (field.type === StateType.table) throw new Error('it is a table');
+    if (field.readOnly && !owner) throw new Error('the field is read-only');
     entry.values.set(field, value);
   }
 
@@ -122,9 +116,9 @@ export class MemoryTable {
     return entry;
   }
 
+  /** @throws Error with the reason. */
   erase(key: BackendValue): void {
-    if (!this.entries.delete(key))
-      throw new Error(`table '${this.name}' has no entry with key ${String(key)}`);
+    if (!this.entries.delete(key)) throw new Error(`no entry has key ${String(key)}`);
   }
 }
 

@@ -77,7 +77,7 @@ export class HarnessTables {
   private readonly tables = new Map<string, MemoryTable>();
 
   constructor(options: { readonly threads?: readonly ThreadSeed[] } = {}) {
-    const threads = new MemoryTable(new TableDefinition('threads', StateType.int64, THREAD_FIELDS));
+    const threads = new MemoryTable(new TableDefinition('threads', StateType.int64, THREAD_FIELDS), 'host');
     this.tables.set('threads', threads);
     for (const seed of options.threads ?? []) seedThread(threads, seed);
   }
@@ -167,10 +167,14 @@ export class HarnessTablesBackend implements TablesBackend {
   getTable(name: string, keyType: number): number {
     this.requireInit(`import table '${name}'`);
     const table = this.host.lookup(name);
-    if (table === undefined) throw new Error(`cannot import table '${name}': the host has no such table`);
-    if (table.definition.keyType !== keyType) {
+    if (table === undefined) {
+      const names = this.host.names().join(', ');
+      throw new Error(`cannot import table '${name}': no table named '${name}' (tables: ${names})`);
+    }
+    const actual = table.definition.keyType;
+    if (actual !== keyType) {
       throw new Error(
-        `cannot import table '${name}': its key is of type ${typeName(table.definition.keyType)}, not ${typeName(keyType)}`,
+        `cannot import table '${name}': table '${name}' has key type ${typeName(actual)}, not ${typeName(keyType)}`,
       );
     }
     return this.tableRefs.push({ table, owned: false }) - 1;
@@ -178,21 +182,24 @@ export class HarnessTablesBackend implements TablesBackend {
 
   addTable(name: string, keyType: number, fields: readonly OwnedFieldSpec[]): number {
     this.requireInit(`export table '${name}'`);
-    const table = new MemoryTable(new TableDefinition(name, keyType, fields));
+    const table = new MemoryTable(new TableDefinition(name, keyType, fields), 'plugin');
     this.host.register(table);
     return this.tableRefs.push({ table, owned: true }) - 1;
   }
 
   addField(table: number, name: string, type: number): number {
     const ref = this.tableRef(table);
-    if (!ref.owned) this.requireInit(`add field '${name}' to table '${ref.table.name}'`);
-    return this.fieldRefs.push(ref.table.addField(name, type)) - 1;
+    const what = `add field '${name}' to table '${ref.table.name}'`;
+    if (!ref.owned) this.requireInit(what);
+    return this.fieldRefs.push(this.hostCall(ref, what, () => ref.table.addField(name, type))) - 1;
   }
 
   getField(table: number, name: string, type: number): number {
     const ref = this.tableRef(table);
-    if (!ref.owned) this.requireInit(`get field '${name}' of table '${ref.table.name}'`);
-    return this.fieldRefs.push(ref.table.getField(name, type)) - 1;
+    const what = `get field '${name}' of table '${ref.table.name}'`;
+    if (!ref.owned) this.requireInit(what);
+    const fallback = `the table has no field of that name of type ${typeName(type)}`;
+    return this.fieldRefs.push(this.hostCall(ref, what, () => ref.table.getField(name, type), fallback)) - 1;
   }
 
   listFields(table: number): ListedField[] {
@@ -241,12 +248,11 @@ export class HarnessTablesBackend implements TablesBackend {
 
   writeField(table: number, entry: number, field: number, value: BackendValue): void {
     const memory = this.writable(table);
-    memory.write(
-      this.entryRef(memory, entry).entry,
-      this.field(memory, field),
-      value,
-      this.tableRef(table).owned,
-    );
+    const ref = this.tableRef(table);
+    const target = this.entryRef(memory, entry).entry;
+    const accessor = this.field(memory, field);
+    const what = `write field '${accessor.name}' of table '${memory.name}'`;
+    this.hostCall(ref, what, () => memory.write(target, accessor, value, ref.owned));
   }
 
   createEntry(table: number): number {
@@ -270,11 +276,27 @@ export class HarnessTablesBackend implements TablesBackend {
   }
 
   eraseEntry(table: number, key: BackendValue): void {
-    this.writable(table).erase(key);
+    const memory = this.writable(table);
+    const what = `erase an entry of table '${memory.name}'`;
+    this.hostCall(this.tableRef(table), what, () => memory.erase(key), 'no entry has that key');
   }
 
   clearTable(table: number): void {
     this.writable(table).entries.clear();
+  }
+
+  /**
+   * An operation on a table, its failure worded as the native layer words it: `cannot <what>: <reason>`. A
+   * table another plugin owns gives no reason (libsinsp passes the call to that plugin, whose own last error
+   * the caller cannot read): `fallback` then.
+   */
+  private hostCall<T>(ref: TableRef, what: string, operation: () => T, fallback = 'the table refused it'): T {
+    try {
+      return operation();
+    } catch (err) {
+      const foreign = ref.table.owner === 'plugin' && !ref.owned;
+      throw new Error(`cannot ${what}: ${foreign ? fallback : (err as Error).message}`);
+    }
   }
 
   private hold(table: MemoryTable, entry: MemoryEntry, kind: EntryRef['kind']): number {

@@ -144,7 +144,7 @@ const OwnedField* OwnedTable::GetFieldLocked(const std::string& name, ss_plugin_
     return nullptr;
   }
   if (field->type != type) {
-    *error = "field " + Quoted(name) + " of table " + Quoted(this->name()) + " is of type " + TypeName(field->type) +
+    *error = "field " + Quoted(name) + " of table " + Quoted(this->name()) + " has type " + TypeName(field->type) +
              ", not " + TypeName(type);
     return nullptr;
   }
