@@ -10,6 +10,10 @@ export const DEADLINE_CALLBACKS = [
   'close',
   'destroy',
   'parseEvent',
+  'captureOpen',
+  'captureClose',
+  'routine',
+  'setConfig',
 ] as const;
 
 /** A plugin callback with a deadline. */
@@ -30,6 +34,10 @@ export const DEFAULT_CALL_DEADLINES_MS: Readonly<Record<DeadlineCallback, number
   close: 10_000,
   destroy: 10_000,
   parseEvent: 2_000,
+  captureOpen: 10_000,
+  captureClose: 10_000,
+  routine: 10_000,
+  setConfig: 30_000,
 });
 
 /** The longest deadline accepted (one hour); 0 means none. */

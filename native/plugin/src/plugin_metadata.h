@@ -48,6 +48,10 @@ enum DeadlineCallback : int {
   kDeadlineClose = 7,
   kDeadlineDestroy = 8,
   kDeadlineParseEvent = 9,
+  kDeadlineCaptureOpen = 10,
+  kDeadlineCaptureClose = 11,
+  kDeadlineRoutine = 12,
+  kDeadlineSetConfig = 13,
   kNoDeadline = -1,
 };
 
