@@ -2,8 +2,8 @@
 // Lays out the prebuilt platform folder that the package ships and `falco-plugin build` uses:
 //
 //   platform/linux-x64-gnu/
-//     manifest.json            platform, minimum glibc, Node version, capability sets, file names
-//     templates/falco-ts-plugin-<capabilities>.so   one prebuilt plugin library per capability set
+//     manifest.json            platform, minimum glibc, Node version, export groups, file names
+//     templates/falco-ts-plugin.so   the prebuilt plugin library, with every group of exports
 //     bin/falco-plugin-host    the native test host (`falco-plugin run` / `info`)
 //     falco-ts-runtime/        what a self-contained artifact carries beside lib<name>.so:
 //       libnode.so.108 and every shared library it needs beyond glibc, its JavaScript files in
@@ -81,6 +81,34 @@ function glibcNeeded(file) {
   return best;
 }
 
+/** The plugin_* symbols an ELF file defines and exports (its dynamic ones, or an object file's globals). */
+function definedPluginSymbols(file, dynamic) {
+  const out = run('nm', [...(dynamic ? ['-D'] : []), '--defined-only', '--extern-only', '--format=posix', file]);
+  return out
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter((name) => name.startsWith('plugin_'))
+    .sort();
+}
+
+/**
+ * The plugin_* symbols of each export group (native/plugin/src/<group>/), from its object files; every
+ * symbol the template exports that no group defines is the core's, which every plugin keeps.
+ */
+function exportGroupsOf(groups, templateFile) {
+  const exported = new Set(definedPluginSymbols(templateFile, true));
+  const result = {};
+  for (const [group, objects] of Object.entries(groups).sort()) {
+    const names = [...new Set(objects.flatMap((o) => definedPluginSymbols(o, false)))].sort();
+    if (names.length === 0) fail(`export group ${group} defines no plugin_* symbol`);
+    for (const name of names) {
+      if (!exported.has(name)) fail(`${name} of export group ${group} is not exported by the template`);
+    }
+    result[group] = names;
+  }
+  return result;
+}
+
 /** The Debian package's copyright file of an installed (or unpacked) file. */
 function copyrightOf(file, prefix) {
   let pkg = null;
@@ -144,7 +172,7 @@ if (fs.existsSync(manifestFile) && !process.argv.includes('--force')) {
     inputs.libnode,
     fileURLToPath(import.meta.url),
     fileURLToPath(new URL('../native/runtime/tools/bind-local-relocations.mjs', import.meta.url)),
-    ...fs.readdirSync(inputs.templates).map((n) => path.join(inputs.templates, n)),
+    inputs.template,
   ];
   if (sources.every((f) => fs.statSync(f).mtimeMs <= built)) {
     process.stdout.write(`assemble-platform: ${path.relative(repo, out)} is up to date\n`);
@@ -155,15 +183,10 @@ if (fs.existsSync(manifestFile) && !process.argv.includes('--force')) {
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
 
-// Templates and host.
-const templates = {};
-for (const name of fs.readdirSync(inputs.templates).sort()) {
-  const m = /^falco-ts-plugin-(.+)\.so$/.exec(name);
-  if (!m) continue;
-  copyExecutable(path.join(inputs.templates, name), path.join(out, 'templates', name));
-  templates[m[1]] = `templates/${name}`;
-}
-if (Object.keys(templates).length === 0) fail(`no templates in ${inputs.templates}`);
+// The template, the symbols of each export group, and the host.
+const template = 'templates/falco-ts-plugin.so';
+copyExecutable(inputs.template, path.join(out, template));
+const exportGroups = exportGroupsOf(inputs.groups, path.join(out, template));
 copyExecutable(inputs.host, path.join(out, 'bin', 'falco-plugin-host'));
 
 // The runtime: libnode and its libraries, libstdc++ and libgcc_s included (hosts without them).
@@ -196,7 +219,7 @@ for (const [pkg, doc] of [...notices].sort()) fs.copyFileSync(doc, path.join(lic
 
 // Minimum glibc over every ELF file shipped.
 const elfFiles = [
-  ...Object.values(templates).map((t) => path.join(out, t)),
+  path.join(out, template),
   path.join(out, 'bin', 'falco-plugin-host'),
   ...[...shipped.keys()].map((s) => path.join(runtime, s)),
 ];
@@ -218,8 +241,8 @@ const manifest = {
   platform: platformName,
   minGlibc: `${minGlibc[0]}.${minGlibc[1]}`,
   node: nodeVersion,
-  capabilities: inputs.capabilities,
-  templates,
+  template,
+  exportGroups,
   host: 'bin/falco-plugin-host',
   runtime: runtimeDirName,
   runtimeLibraries: [...shipped.keys()].sort(),
@@ -227,7 +250,7 @@ const manifest = {
 };
 fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 process.stdout.write(
-  `assemble-platform: ${path.relative(repo, out)}: ${Object.keys(templates).length} templates, ` +
+  `assemble-platform: ${path.relative(repo, out)}: the template with ${Object.keys(exportGroups).length} export groups, ` +
     `runtime of ${shipped.size} libraries (${(runtimeBytes / 1048576).toFixed(1)} MiB, libnode paths patched: ` +
     `${patched}, its own calls bound: ${bound}), Node ${nodeVersion}, glibc >= ${manifest.minGlibc}\n`,
 );

@@ -3,9 +3,11 @@
  * the way libsinsp loads them.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPlugin } from '../../lib/cli/build-command';
+import { withExportGroups } from '../../lib/cli/export-groups';
+import { loadPlatform } from '../../lib/cli/platform';
 import { spawnSync } from 'node:child_process';
 import {
   buildPluginLayer,
@@ -46,6 +48,7 @@ function exportedSymbols(library: string): string[] {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter((parts) => parts.length === 3)
+    .filter(([, , name]) => !name.startsWith('hidden_')) // the template's groups the plugin does not have
     .map(([, type, name]) => `${type} ${name}`)
     .sort();
 }
@@ -99,6 +102,13 @@ describe('examples/dummy as a plugin library', () => {
       'plugin_get_required_api_version',
       'plugin_get_version',
       'plugin_init',
+      // Groups every plugin keeps (metrics).
+      ...Object.entries(loadPlatform().exportGroups)
+        .filter(
+          ([group]) =>
+            !['sourcing', 'extraction', 'parsing', 'listening', 'config', 'event_schema'].includes(group),
+        )
+        .flatMap(([, names]) => names),
     ];
     const sourcing = [
       'plugin_close',
@@ -348,9 +358,18 @@ describe('two TypeScript plugin libraries in one host process', () => {
 describe('a library whose payload cannot be read', () => {
   it('still loads, names the problem in its description and fails init with it', () => {
     const dir = path.dirname(lib('dummy'));
-    const template = path.join(repoRoot, 'platform/linux-x64-gnu/templates/falco-ts-plugin-sourcing.so');
+    // The template as a sourcing-only library, without a payload.
+    const platform = loadPlatform();
     const bare = path.join(dir, 'libbare.so');
-    copyFileSync(template, bare);
+    writeFileSync(
+      bare,
+      withExportGroups(
+        readFileSync(platform.template),
+        platform.exportGroups,
+        (g) => g === 'sourcing',
+        'template',
+      ),
+    );
     const truncated = path.join(dir, 'libtruncated.so');
     const built = readFileSync(lib('dummy'));
     writeFileSync(truncated, built.subarray(0, built.length - 1000));

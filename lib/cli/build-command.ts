@@ -19,6 +19,7 @@ import type { PluginRegistration } from '../plugins/registration';
 import type { NativeExports } from '../symbols/native-bridge';
 import { bundlePlugin, sdkEntry } from './bundle';
 import { withSectionData } from './elf-section';
+import { pluginExports } from './export-groups';
 import { encodePayload, PAYLOAD_SECTION } from './payload';
 import { loadPlatform, type Platform } from './platform';
 import { typecheckPlugin } from './typecheck';
@@ -59,25 +60,32 @@ export interface BuildResult {
   readonly artifactBytes: number;
 }
 
-/** The template's name for a capability set: the capabilities with exports, in the platform's order. */
-function templateFor(registration: PluginRegistration, platform: Platform): string {
+/**
+ * The template with the plugin's export groups: those of its capabilities, `set_config` when it takes config
+ * updates, the event schema version when it declares one; the others hidden (export-groups.ts).
+ */
+function pluginTemplate(registration: PluginRegistration, platform: Platform): Buffer {
   const caps = Object.entries(registration.capabilities)
     .filter(([, has]) => has)
     .map(([name]) => name);
-  const unsupported = caps.filter((c) => !platform.capabilities.includes(c));
-  if (unsupported.length > 0) {
-    throw new Error(
-      `plugin ${registration.info.name} needs ${unsupported.join(', ')}, which the native layer of ${platform.name} does not provide (it has ${platform.capabilities.join(', ')})`,
-    );
-  }
-  const key = platform.capabilities.filter((c) => caps.includes(c)).join('-');
-  const template = platform.templates[key];
-  if (!template) {
+  if (caps.length === 0) {
     throw new Error(
       `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin) and/or CaptureListening(BasePlugin)`,
     );
   }
-  return template;
+  const provided = Object.keys(platform.exportGroups);
+  const unsupported = caps.filter((c) => !provided.includes(c));
+  if (unsupported.length > 0) {
+    throw new Error(
+      `plugin ${registration.info.name} needs ${unsupported.join(', ')}, which the native layer of ${platform.name} does not provide (it has ${provided.join(', ')})`,
+    );
+  }
+  return pluginExports(
+    readFileSync(platform.template),
+    platform.exportGroups,
+    registration,
+    path.basename(platform.template),
+  );
 }
 
 /** Files below `dir`, relative to it. */
@@ -125,8 +133,8 @@ function writeTarball(artifact: string, name: string, entries: readonly string[]
 /**
  * `falco-plugin build <entry> -o <dir>`: type-checks the plugin, bundles it with its npm dependencies for
  * the embedded Node, reads its static information, and writes the plugin library: the prebuilt library of
- * the plugin's capabilities with the plugin's payload (static information and bundle) in it. The library
- * exports exactly the symbols of those capabilities. Beside it goes the embedded runtime (libnode and the
+ * the plugin layer with the plugin's payload (static information and bundle) in it. The library exports
+ * exactly the symbols of the plugin's capabilities and features. Beside it goes the embedded runtime (libnode and the
  * libraries it needs), so the artifact runs on any x86-64 glibc Linux with nothing installed.
  *
  * @throws Error for a missing entry, type errors, a compile error, a module without a plugin, a plugin
@@ -154,9 +162,8 @@ export async function buildPlugin(
       contents: wrapper,
     });
     const registration = loadRegistration(bundleFile, entry);
-    const template = templateFor(registration, platform);
+    const templateBytes = pluginTemplate(registration, platform);
     const bundle = readFileSync(bundleFile);
-    const templateBytes = readFileSync(template);
     const codeCache =
       options.codeCache === false
         ? Buffer.alloc(0)
@@ -165,7 +172,7 @@ export async function buildPlugin(
       templateBytes,
       PAYLOAD_SECTION,
       encodePayload(registration, bundle, codeCache),
-      path.basename(template),
+      path.basename(platform.template),
     );
 
     const artifact = path.resolve(options.output);

@@ -3,7 +3,7 @@ import type { PluginRegistration } from '../plugins/registration';
 /** The section of a plugin library that holds its payload (native/plugin/src/payload.cc reads it). */
 export const PAYLOAD_SECTION = '.falco_ts_payload';
 const MAGIC = Buffer.from('FALCOTS\0', 'latin1');
-const FORMAT_VERSION = 4;
+const FORMAT_VERSION = 5;
 
 function u32(value: number): Buffer {
   const b = Buffer.alloc(4);
@@ -63,6 +63,7 @@ export function encodePayload(
     u32(registration.callDeadlinesMs.length),
     ...registration.callDeadlinesMs.map(u32),
     u32(registration.heapLimitMiB),
+    text(info.requiredEventSchemaVersion ?? ''),
   ]);
   // u32 padding length + padding, then the cache's u32 length: its bytes start aligned.
   const padding = (CODE_CACHE_ALIGNMENT - ((head.length + 8) % CODE_CACHE_ALIGNMENT)) % CODE_CACHE_ALIGNMENT;

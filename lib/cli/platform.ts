@@ -12,10 +12,10 @@ export interface Platform {
   readonly minGlibc: string;
   /** The Node version of the embedded runtime. */
   readonly node: string;
-  /** Capabilities with exports of their own, in the order template names list them. */
-  readonly capabilities: readonly string[];
-  /** Template library per capability set (`sourcing`, `extraction`, `sourcing-extraction`, …). */
-  readonly templates: Readonly<Record<string, string>>;
+  /** The prebuilt plugin library, exporting every group of symbols. */
+  readonly template: string;
+  /** The `plugin_*` symbols of each export group (`sourcing`, `extraction`, `config`, …), see export-groups.ts. */
+  readonly exportGroups: Readonly<Record<string, readonly string[]>>;
   /** The native test host. */
   readonly host: string;
   /** The runtime folder a self-contained artifact carries, and its folder name. */
@@ -27,8 +27,8 @@ interface Manifest {
   platform: string;
   minGlibc: string;
   node: string;
-  capabilities: string[];
-  templates: Record<string, string>;
+  template: string;
+  exportGroups: Record<string, string[]>;
   host: string;
   runtime: string;
 }
@@ -63,8 +63,8 @@ export function loadPlatform(name: string = currentPlatformName()): Platform {
     name: manifest.platform,
     minGlibc: manifest.minGlibc,
     node: manifest.node,
-    capabilities: manifest.capabilities,
-    templates: Object.fromEntries(Object.entries(manifest.templates).map(([k, v]) => [k, path.join(dir, v)])),
+    template: path.join(dir, manifest.template),
+    exportGroups: manifest.exportGroups,
     host: path.join(dir, manifest.host),
     runtimeDir: path.join(dir, manifest.runtime),
     runtimeName: manifest.runtime,

@@ -94,6 +94,8 @@ export interface PluginRegistration extends ExtractionRegistration, ParsingRegis
       'id' | 'eventSource' | 'extractEventSources' | 'heapLimitMiB' | 'requiredEventSchemaVersion'
     >;
   readonly capabilities: Capabilities;
+  /** Whether the plugin takes config updates (it has `setConfig`, API 3.4). */
+  readonly setConfig: boolean;
   /** The JSON Schema of the init config (`''` without a schema). */
   readonly initSchemaJson: string;
   /** The deadline of each callback in milliseconds, in `DEADLINE_CALLBACKS` order (0: none). */
@@ -128,9 +130,10 @@ export function registerPlugin<C extends PluginClass>(
     parsing: hasCapability(sample, PARSING),
     listening: hasCapability(sample, LISTENING),
   };
+  const setConfig = typeof (sample as { setConfig?: unknown }).setConfig === 'function';
   const info = validateInfo(sample.info(), capabilities, {
     ...capabilities,
-    setConfig: typeof (sample as { setConfig?: unknown }).setConfig === 'function',
+    setConfig,
     eventSchemaVersion: sample.info().requiredEventSchemaVersion !== undefined,
   });
   const extraction = registerExtraction(sample, info, capabilities.extraction);
@@ -142,6 +145,7 @@ export function registerPlugin<C extends PluginClass>(
     kind: 'falco-plugin-registration' as const,
     info,
     capabilities,
+    setConfig,
     ...extraction,
     ...parsing,
     initSchemaJson,

@@ -1,8 +1,9 @@
-// What a capability (sourcing, extraction, ...) adds to a plugin state. Each capability with exports of
-// its own lives in src/<capability>/: its exported symbols (exports_<capability>.cc) and its part of the
-// plugin state, a CapabilityState that registers itself with a CapabilityRegistration. Linking a
-// capability's objects into a library is what gives that library's plugin states the capability: the
-// core (plugin_state.h) creates one part per registered capability and knows none of them by name.
+// What a capability (sourcing, extraction, ...) adds to a plugin state. Each group of exported symbols
+// lives in src/<group>/: its exported symbols (exports_<group>.cc) and its part of the plugin state, a
+// CapabilityState that registers itself with a CapabilityRegistration. Every group is linked into the
+// template; a plugin state has the part of each group whose payload flag the plugin's payload sets (a
+// flag of 0: every plugin state), and `falco-plugin build` keeps exported only those groups' symbols.
+// The core (plugin_state.h) creates the parts and knows none of them by name.
 #pragma once
 
 #include <cstddef>
@@ -32,21 +33,24 @@ class CapabilityState {
   CapabilityState() = default;
 };
 
-// One static instance per capability, in the capability's own files: every plugin state of the library
-// then has that capability's part, created with the state (in registration order, the link order).
+// One static instance per capability, in the capability's own files: the plugin states that have the
+// capability get its part, created with the state (in registration order, the link order).
 class CapabilityRegistration {
  public:
   using Factory = std::unique_ptr<CapabilityState> (*)(PluginState& state);
-  explicit CapabilityRegistration(Factory factory);
+  // `payload_flag`: the bit of the payload's capability flags (lib/cli/payload.ts) that gives a plugin
+  // state this part; 0: every plugin state has it.
+  CapabilityRegistration(Factory factory, uint32_t payload_flag);
   CapabilityRegistration(const CapabilityRegistration&) = delete;
   CapabilityRegistration& operator=(const CapabilityRegistration&) = delete;
 
   // Where the capability's part is in every plugin state (PluginState::capability).
   size_t slot() const { return slot_; }
 
-  // The factories of the capabilities linked into this library, by slot.
+  // The factories of the capabilities linked into this library and their payload flags, by slot.
   static size_t count();
   static Factory factory(size_t slot);
+  static uint32_t payload_flag(size_t slot);
 
  private:
   size_t slot_;

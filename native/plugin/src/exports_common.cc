@@ -11,6 +11,7 @@
 using falco_ts::Guard;
 using falco_ts::Metadata;
 using falco_ts::PluginState;
+using falco_ts::RequiredApiMinor;
 
 extern "C" {
 
@@ -29,8 +30,10 @@ const char* plugin_get_init_schema(ss_plugin_schema_type* schema_type) {
 ss_plugin_t* plugin_init(const ss_plugin_init_input* input, ss_plugin_rc* rc) {
   return Guard(
       [&]() -> ss_plugin_t* {
-        // On failure the host reads get_last_error from the returned state, then destroys it.
-        auto state = std::make_unique<PluginState>(input ? input->owner : nullptr, input ? input->log_fn : nullptr,
+        // On failure the host reads get_last_error from the returned state, then destroys it. A host of
+        // an API before 3.3 passes no log_fn member.
+        const ss_plugin_log_fn_t log_fn = input != nullptr && RequiredApiMinor() >= 3 ? input->log_fn : nullptr;
+        auto state = std::make_unique<PluginState>(input ? input->owner : nullptr, log_fn,
                                                    input ? input->tables : nullptr,
                                                    input ? input->get_owner_last_error : nullptr);
         *rc = state->Init(input ? input->config : "") ? SS_PLUGIN_SUCCESS : SS_PLUGIN_FAILURE;

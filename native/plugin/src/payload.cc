@@ -1,14 +1,14 @@
 // Reads the plugin's payload from the `.falco_ts_payload` section of this library's own file.
 //
 // Layout (little-endian), written by lib/cli/payload.ts:
-//   "FALCOTS\0" magic, u32 format version (4), u32 flags (bit 0 sourcing, bit 1 extraction, bit 2
-//   parsing), u32 id, 10 strings as u32 length + bytes (required API version, version, name,
+//   "FALCOTS\0" magic, u32 format version (5), u32 flags (bit 0 sourcing, bit 1 extraction, bit 2
+//   parsing, bit 3 capture listening), u32 id, 10 strings as u32 length + bytes (required API version, version, name,
 //   description, contact, event source, fields JSON, init schema JSON, extract event sources JSON,
 //   bundle), u32 count + count u16 extract event types, the parse event sources JSON as a string,
 //   u32 count + count u16 parse event types,
 //   u32 count + count u32 call deadlines in ms (0: none), in the order of kDeadlineCallbacks
 //   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS), u32 heap limit in MiB (0: V8's default),
-//   u32 padding length + that many zero bytes, then the code cache as a string (u32 length + bytes,
+//   the required event schema version as a string ("" when the plugin declares none), u32 padding length + that many zero bytes, then the code cache as a string (u32 length + bytes,
 //   16-byte aligned in the file; empty when the build made none). The code cache is not read: it is
 //   mapped from the file (PayloadCodeCache) and its pages are dropped after each environment's start.
 #include <dlfcn.h>
@@ -34,7 +34,7 @@ namespace {
 
 constexpr char kSectionName[] = ".falco_ts_payload";
 constexpr char kMagic[8] = {'F', 'A', 'L', 'C', 'O', 'T', 'S', '\0'};
-constexpr uint32_t kFormatVersion = 4;
+constexpr uint32_t kFormatVersion = 5;
 
 class File {
  public:
@@ -171,9 +171,11 @@ void Decode(const File& file, Section section, PluginMetadata& m) {
                              std::to_string(kFormatVersion));
   }
   const uint32_t flags = r.U32();
-  m.sourcing = (flags & 1u) != 0;
-  m.extraction = (flags & 2u) != 0;
-  m.parsing = (flags & 4u) != 0;
+  m.capability_flags = flags;
+  m.sourcing = (flags & kPayloadSourcing) != 0;
+  m.extraction = (flags & kPayloadExtraction) != 0;
+  m.parsing = (flags & kPayloadParsing) != 0;
+  m.listening = (flags & kPayloadListening) != 0;
   m.id = r.U32();
   m.required_api_version = r.String();
   m.version = r.String();
@@ -193,6 +195,7 @@ void Decode(const File& file, Section section, PluginMetadata& m) {
   const uint32_t deadlines = r.U32();
   for (uint32_t i = 0; i < deadlines; i++) m.call_deadlines_ms.push_back(r.U32());
   m.heap_limit_mib = r.U32();
+  m.required_event_schema_version = r.String();
   r.Discard(r.U32());  // alignment of the code cache
   MapCodeCache(file, r.Skip());
 }
@@ -246,6 +249,14 @@ std::string_view PayloadCodeCache() {
 const PluginMetadata& Metadata() {
   static const PluginMetadata metadata = Load();
   return metadata;
+}
+
+uint32_t RequiredApiMinor() {
+  static const uint32_t minor = [] {
+    const char* dot = std::strchr(Metadata().required_api_version.c_str(), '.');
+    return dot ? static_cast<uint32_t>(std::strtoul(dot + 1, nullptr, 10)) : 0u;
+  }();
+  return minor;
 }
 
 }  // namespace falco_ts

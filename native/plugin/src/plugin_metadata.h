@@ -28,13 +28,24 @@ struct PluginMetadata {
   std::vector<uint32_t> call_deadlines_ms;
   uint32_t heap_limit_mib = 0;  // 0: V8's default
   uint32_t id = 0;
+  // The capabilities, as kPayload* bits.
+  uint32_t capability_flags = 0;
   bool sourcing = false;
   bool extraction = false;
   bool parsing = false;
+  bool listening = false;
+  // What get_required_event_schema_version answers ("" when the plugin declares none: not exported).
+  std::string required_event_schema_version;
   // The library's own path as the host loaded it, and why the payload could not be read ("" when it was).
   std::string library_path;
   std::string load_error;
 };
+
+// The capability bits of the payload's flags (lib/cli/payload.ts).
+constexpr uint32_t kPayloadSourcing = 1;
+constexpr uint32_t kPayloadExtraction = 2;
+constexpr uint32_t kPayloadParsing = 4;
+constexpr uint32_t kPayloadListening = 8;
 
 // The callbacks with a deadline, in the payload's order (lib/plugins/call-deadlines.ts).
 enum DeadlineCallback : int {
@@ -57,5 +68,9 @@ enum DeadlineCallback : int {
 
 // The metadata of this plugin library, read once from its own file when the library is loaded.
 const PluginMetadata& Metadata();
+
+// The minor version of the plugin's required API version: what the host's structures have (a host
+// of that minor may pass structures without the later members).
+uint32_t RequiredApiMinor();
 
 }  // namespace falco_ts

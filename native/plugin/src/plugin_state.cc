@@ -44,9 +44,12 @@ PluginState::PluginState(ss_plugin_owner_t* owner, ss_plugin_log_fn_t log_fn, co
       log_fn_(log_fn),
       tables_(std::make_unique<tables::PluginTables>(tables, owner, get_owner_last_error,
                                                      [this](const std::string& e) { set_last_error(e); })) {
-  capabilities_.reserve(CapabilityRegistration::count());
+  capabilities_.resize(CapabilityRegistration::count());
   for (size_t slot = 0; slot < CapabilityRegistration::count(); slot++) {
-    capabilities_.push_back(CapabilityRegistration::factory(slot)(*this));
+    const uint32_t flag = CapabilityRegistration::payload_flag(slot);
+    if (flag == 0 || (Metadata().capability_flags & flag) != 0) {
+      capabilities_[slot] = CapabilityRegistration::factory(slot)(*this);
+    }
   }
 }
 
@@ -98,7 +101,7 @@ bool PluginState::Init(const char* config) {
     return false;
   }
   for (const std::unique_ptr<CapabilityState>& part : capabilities_) {
-    if (!part->LookUpFunctions()) return false;
+    if (part && !part->LookUpFunctions()) return false;
   }
   if (!CallJs(fn_.init, {rt::Arg::String(config ? config : "")}, rt::Want::kNumber)) return false;
   if (result_.number != SS_PLUGIN_SUCCESS) {
@@ -208,7 +211,7 @@ void PluginState::Adopt(BufferKind kind, int32_t id, uint8_t* data, size_t size)
       // The other kinds belong to a capability (the Results and Prefetch buffers to extraction, the
       // Batch buffers to sourcing).
       for (const std::unique_ptr<CapabilityState>& part : capabilities_) {
-        if (part->Adopt(kind, id, data, size)) return;
+        if (part && part->Adopt(kind, id, data, size)) return;
       }
   }
 }

@@ -55,7 +55,8 @@ class PluginState {
 
   // ---- What the capabilities' parts use ----
 
-  // The part of the capability registered at `slot` (CapabilityRegistration::slot).
+  // The part of the capability registered at `slot` (CapabilityRegistration::slot). Only the exports of
+  // a capability the plugin has ask for it: the library exports no other group's symbols.
   CapabilityState& capability(size_t slot) const { return *capabilities_[slot]; }
 
   // The lock of the calls outside the event paths, and the Result of each side (see mutex_).
@@ -157,7 +158,8 @@ class PluginState {
   uint64_t event_ts_ = 0;
   int32_t generation_ = 0;
   BatchObserver* batch_observer_ = nullptr;
-  // One part per capability linked into the library, by slot. They may hold JS handles: they are
+  // One part per capability linked into the library that the plugin has (null: not this plugin's), by
+  // slot. They may hold JS handles: they are
   // destroyed with the environment (see ~PluginState).
   std::vector<std::unique_ptr<CapabilityState>> capabilities_;
 };

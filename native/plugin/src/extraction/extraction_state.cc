@@ -24,17 +24,13 @@ constexpr uint32_t kTypeBool = 25;
 constexpr uint32_t kTypeIpaddr = 40;
 constexpr uint32_t kTypeIpnet = 41;
 
-uint32_t RequiredMinor() {
-  const char* dot = std::strchr(Metadata().required_api_version.c_str(), '.');
-  return dot ? static_cast<uint32_t>(std::strtoul(dot + 1, nullptr, 10)) : 0;
-}
-
 }  // namespace
 
 const CapabilityRegistration ExtractionState::kRegistration(
-    [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<ExtractionState>(state); });
+    [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<ExtractionState>(state); },
+    kPayloadExtraction);
 
-ExtractionState::ExtractionState(PluginState& state) : state_(state), offsets_supported_(RequiredMinor() >= 11) {
+ExtractionState::ExtractionState(PluginState& state) : state_(state), offsets_supported_(RequiredApiMinor() >= 11) {
   // A parser changes, in parse_event, what the fields of the next events read: the host parses each
   // event right before extracting from it, so nothing can be computed ahead at next_batch.
   if (!Metadata().parsing) state_.set_batch_observer(this);

@@ -8,7 +8,8 @@
 namespace falco_ts {
 
 const CapabilityRegistration ParsingState::kRegistration(
-    [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<ParsingState>(state); });
+    [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<ParsingState>(state); },
+    kPayloadParsing);
 
 bool ParsingState::LookUpFunctions() {
   return state_.LookUpFunctions({{&parse_event_, "parseEvent", kDeadlineParseEvent}});

@@ -10,7 +10,8 @@ namespace falco_ts {
 namespace ctl = exchange;
 
 const CapabilityRegistration SourcingState::kRegistration(
-    [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<SourcingState>(state); });
+    [](PluginState& state) -> std::unique_ptr<CapabilityState> { return std::make_unique<SourcingState>(state); },
+    kPayloadSourcing);
 
 bool SourcingState::LookUpFunctions() {
   return state_.LookUpFunctions({
