@@ -29,3 +29,15 @@ test('logger, console and stderr lines go to log_fn with their severity and the 
     '[logging] error: stderr line',
   ]);
 }, 120_000);
+
+test('a plugin requiring API 3.0 never reads log_fn (older hosts do not pass it): its lines go to stderr', async () => {
+  const old = await buildTsPlugin(
+    path.join(__dirname, 'fixtures/ts/logging-old-host.ts'),
+    'logging-old-host',
+  );
+  const r = runHost(['run', dummyCPath, '--open', '{"maxEvents":1}', '--extractor', old]);
+  expect(r.status).toBe(0);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('[logging-old-host]'));
+  expect(lines.slice(0, 2)).toEqual(['[logging-old-host] logger error', '[logging-old-host] logger warn']);
+  expect(lines).toHaveLength(11);
+}, 600_000);
