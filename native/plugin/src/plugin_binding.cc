@@ -2,6 +2,7 @@
 
 #include <napi.h>
 
+#include "listening/routines_binding.h"
 #include "plugin_state.h"
 #include "tables/tables_binding.h"
 
@@ -57,6 +58,7 @@ napi_value InitPluginBinding(napi_env env, napi_value exports) {
     object.Set("adopt", Napi::Function::New(napi, Adopt, "adopt"));
     object.Set("log", Napi::Function::New(napi, Log, "log"));
     InitTablesBinding(napi, object);
+    InitRoutinesBinding(napi, object);
     return exports;
   } catch (...) {
     return exports;
