@@ -109,7 +109,7 @@ describe('call deadlines', () => {
   it('fills the defaults and takes the plugin own ones, 0 meaning none', () => {
     const registration = extractor({ callDeadlinesMs: { extract: 0, init: 5000 } })();
     expect(registration.callDeadlinesMs).toEqual([
-      5000, 30000, 10000, 0, 2000, 2000, 10000, 10000, 10000, 2000,
+      5000, 30000, 10000, 0, 2000, 2000, 10000, 10000, 10000, 2000, 10000, 10000, 10000, 30000,
     ]);
   });
 
