@@ -83,7 +83,13 @@ function glibcNeeded(file) {
 
 /** The plugin_* symbols an ELF file defines and exports (its dynamic ones, or an object file's globals). */
 function definedPluginSymbols(file, dynamic) {
-  const out = run('nm', [...(dynamic ? ['-D'] : []), '--defined-only', '--extern-only', '--format=posix', file]);
+  const out = run('nm', [
+    ...(dynamic ? ['-D'] : []),
+    '--defined-only',
+    '--extern-only',
+    '--format=posix',
+    file,
+  ]);
   return out
     .split('\n')
     .map((line) => line.split(' ')[0])
