@@ -20,6 +20,7 @@ import {
   PREFETCH_VALUES_ID,
   PrefetchStatus,
 } from '../../lib/capabilities/extraction/prefetch';
+import { MAX_METRICS } from '../../lib/capabilities/metrics/backend';
 
 const header = readFileSync(path.resolve(__dirname, '../../native/plugin/src/exchange_layout.h'), 'utf8');
 
@@ -36,6 +37,8 @@ describe('exchange layout', () => {
     ['kResults', BufferKind.Results],
     ['kBatch', BufferKind.Batch],
     ['kPrefetch', BufferKind.Prefetch],
+    ['kMetrics', BufferKind.Metrics],
+    ['kMaxMetrics', MAX_METRICS],
     ['kPrefetchHeaderInts', PREFETCH_HEADER_INTS],
     ['kPrefetchEntryInts', PREFETCH_ENTRY_INTS],
     ['kPrefetchMissing', PrefetchStatus.Missing],

@@ -146,7 +146,7 @@ it('delivers POSTed events through the native host with extracted fields', async
   const host = startHost(
     { port, auth: { type: 'token', token } },
     'webhook.value[/user],webhook.value[/n],webhook.keys,webhook.size',
-    { args: ['--max-events', String(count)] },
+    { args: ['--max-events', String(count), '--metrics'] },
   );
   hosts.push(host);
   await host.listening;
@@ -171,6 +171,19 @@ it('delivers POSTed events through the native host with extracted fields', async
   expect(rows[0]['webhook.keys']).toEqual(['user', 'n']);
   expect(rows[0]['webhook.size']).toBe(JSON.stringify({ user: 'user-1', n: 1 }).length);
   expect(rows[0]['evt.plugininfo']).toBe('{"user":"user-1","n":1}');
+  // the webhook's counters, as the host reads them at the end of the capture
+  const metrics = host
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('metric webhook.webhook_'));
+  expect(metrics).toEqual(
+    expect.arrayContaining([
+      `metric webhook.webhook_requests_received monotonic u64 ${count + 2}`,
+      `metric webhook.webhook_requests_accepted monotonic u64 ${count}`,
+      'metric webhook.webhook_requests_rejected monotonic u64 2',
+      `metric webhook.webhook_events_queued monotonic u64 ${count}`,
+    ]),
+  );
 }, 120_000);
 
 describe('SIGINT under load', () => {

@@ -78,6 +78,11 @@ run <lib.so>
                             the run has several threads or cycles)
   --metrics-every <n>       --metrics, and the lines also after every n'th
                             event of each capture
+  --metrics-poll <ms>       get_metrics also from a thread of its own every
+                            <ms> milliseconds while each capture runs (as
+                            Falco's metrics thread, beside the event loop);
+                            each poll prints the lines that changed since the
+                            previous poll as "metric-poll <line>"
   --max-events <n>          stop each capture after n events (default: until EOF)
   --json                    one JSON object per event and line:
                             {"evt.num":N,"evt.ts":T,"evt.plugininfo":"...",
@@ -308,6 +313,10 @@ int main(int argc, char** argv) {
             } else if (a == "--metrics-every") {
                 opts.metrics_every = parse_count(a, take(), 1);
                 opts.metrics = true;
+            } else if (a == "--metrics-poll") {
+                const uint64_t ms = parse_count(a, take(), 1);
+                if (ms > 60000) usage_error("--metrics-poll is limited to 60000 ms");
+                opts.metrics_poll_ms = static_cast<unsigned>(ms);
             } else if (a == "--max-events") {
                 opts.max_events = parse_count(a, take(), 1);
             } else if (a == "--parallel") {

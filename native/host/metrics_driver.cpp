@@ -1,6 +1,9 @@
 #include "metrics_driver.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <cstring>
 
@@ -62,25 +65,37 @@ void MetricsDriver::attach(PluginState& state) {
 }
 
 std::vector<std::string> MetricsDriver::collect() {
-    std::vector<std::string> lines;
-    for (const PluginState* st : states_) collect(*st, lines);
+    std::vector<std::string> problems;
+    std::vector<std::string> lines = collect(problems);
+    report(problems);
     return lines;
 }
 
-void MetricsDriver::collect(const PluginState& st, std::vector<std::string>& lines) {
+std::vector<std::string> MetricsDriver::collect(std::vector<std::string>& problems) const {
+    std::vector<std::string> lines;
+    for (const PluginState* st : states_) collect(*st, lines, problems);
+    return lines;
+}
+
+void MetricsDriver::report(const std::vector<std::string>& problems) {
+    for (const auto& p : problems) errors_.report(p);
+}
+
+void MetricsDriver::collect(const PluginState& st, std::vector<std::string>& lines,
+                            std::vector<std::string>& problems) {
     const std::string& plugin = st.lib().name();
     uint32_t n = 0;
     const ss_plugin_metric* metrics = st.lib().api().get_metrics(st.state(), &n);
     if (n == 0) return;
     if (metrics == nullptr) {
-        errors_.report("get_metrics: plugin " + plugin + " returned " + std::to_string(n) +
+        problems.push_back("get_metrics: plugin " + plugin + " returned " + std::to_string(n) +
                        " metrics but a NULL array");
         return;
     }
     for (uint32_t i = 0; i < n; i++) {
         const ss_plugin_metric& m = metrics[i];
         if (m.name == nullptr) {
-            errors_.report("get_metrics: plugin " + plugin + " returned metric " + std::to_string(i) +
+            problems.push_back("get_metrics: plugin " + plugin + " returned metric " + std::to_string(i) +
                            " without a name");
             continue;
         }
@@ -88,18 +103,56 @@ void MetricsDriver::collect(const PluginState& st, std::vector<std::string>& lin
         const int metric_type = raw_enum(m.type);
         const char* type = metric_type_name(metric_type);
         if (type == nullptr) {
-            errors_.report("get_metrics: plugin " + plugin + " returned metric " + name +
+            problems.push_back("get_metrics: plugin " + plugin + " returned metric " + name +
                            " with an unknown metric type " + std::to_string(metric_type));
             continue;
         }
         std::string line = name + " " + type + " ";
         const int value_type = raw_enum(m.value_type);
         if (!append_value(line, value_type, m.value)) {
-            errors_.report("get_metrics: plugin " + plugin + " returned metric " + name +
+            problems.push_back("get_metrics: plugin " + plugin + " returned metric " + name +
                            " with an unknown value type " + std::to_string(value_type));
             continue;
         }
         lines.push_back(std::move(line));
+    }
+}
+
+MetricsPoller::MetricsPoller(MetricsDriver& driver, unsigned period_ms, std::string context)
+    : driver_(driver), period_ms_(period_ms), context_(std::move(context)) {
+    if (period_ms_ != 0) thread_ = std::thread([this] { run(); });
+}
+
+MetricsPoller::~MetricsPoller() {
+    if (!thread_.joinable()) return;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    driver_.report(problems_);
+}
+
+void MetricsPoller::run() {
+    std::vector<std::string> previous;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(period_ms_), [this] { return stop_; })) {
+        lock.unlock();
+        std::vector<std::string> problems;
+        std::vector<std::string> lines = driver_.collect(problems);
+        std::string text;
+        for (const auto& line : lines) {
+            if (std::find(previous.begin(), previous.end(), line) == previous.end()) {
+                text += "metric-poll " + context_ + line + "\n";
+            }
+        }
+        std::fwrite(text.data(), 1, text.size(), stderr);  // one write: no interleaving with other threads
+        previous = std::move(lines);
+        lock.lock();
+        for (auto& p : problems) {  // each problem once, however many polls see it
+            if (std::find(problems_.begin(), problems_.end(), p) == problems_.end()) problems_.push_back(std::move(p));
+        }
     }
 }
 

@@ -4,7 +4,10 @@
 // metric.
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "plugin_state.hpp"
@@ -30,11 +33,46 @@ public:
     // type) is reported and left out.
     std::vector<std::string> collect();
 
+    // The same from any thread: the problems are returned in `problems`
+    // rather than reported.
+    std::vector<std::string> collect(std::vector<std::string>& problems) const;
+
+    // Reports problems that collect(problems) returned (on the run's thread).
+    void report(const std::vector<std::string>& problems);
+
 private:
-    void collect(const PluginState& st, std::vector<std::string>& lines);
+    static void collect(const PluginState& st, std::vector<std::string>& lines,
+                        std::vector<std::string>& problems);
 
     ErrorReporter& errors_;
     std::vector<const PluginState*> states_;
+};
+
+// --metrics-poll: get_metrics of every attached plugin from a thread of its
+// own, every `period_ms` milliseconds while the poller lives, as Falco's
+// metrics thread calls it while the capture runs on another thread. Each
+// poll prints on stderr the lines that differ from the previous poll's, as
+// "metric-poll <context><line>". The problems are reported when it stops.
+class MetricsPoller {
+public:
+    // Polls from now on (nothing when period_ms is 0).
+    MetricsPoller(MetricsDriver& driver, unsigned period_ms, std::string context);
+    // Stops the thread, then reports its problems.
+    ~MetricsPoller();
+    MetricsPoller(const MetricsPoller&) = delete;
+    MetricsPoller& operator=(const MetricsPoller&) = delete;
+
+private:
+    void run();
+
+    MetricsDriver& driver_;
+    const unsigned period_ms_;
+    const std::string context_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::vector<std::string> problems_;
+    std::thread thread_;  // last: started once the members above exist
 };
 
 }  // namespace fph

@@ -142,7 +142,10 @@ private:
     // capture_open -> the source's capture -> capture_close.
     void capture(PluginState& src, Drivers& d) {
         d.listening.open();
-        capture_source(src, d);
+        {
+            MetricsPoller poller(d.metrics, sh_.opts.metrics_poll_ms, errors_.context());
+            capture_source(src, d);
+        }
         d.listening.close();
     }
 

@@ -49,6 +49,7 @@ struct RunOptions {
     std::vector<std::string> dump_tables; // --dump-table: printed at the end of each capture
     bool metrics = false;                 // --metrics: get_metrics at the end of each capture
     uint64_t metrics_every = 0;           // --metrics-every: also after every n'th event (0: never)
+    unsigned metrics_poll_ms = 0;         // --metrics-poll: from a thread of its own (0: never)
 };
 
 // Returns the process exit status (0 = success). Throws HostError for setup

@@ -8,7 +8,20 @@
 namespace falco_ts {
 namespace exchange {
 
-enum class BufferKind : int32_t { kControl = 0, kEvent = 1, kResults = 2, kBatch = 3, kPrefetch = 4 };
+enum class BufferKind : int32_t {
+  kControl = 0,
+  kEvent = 1,
+  kResults = 2,
+  kBatch = 3,
+  kPrefetch = 4,
+  kMetrics = 5,
+};
+
+// The last kind (the range adopt accepts).
+constexpr int32_t kLastBufferKind = static_cast<int32_t>(BufferKind::kMetrics);
+
+// The Metrics buffer: this many float64 slots, one per declared metric.
+constexpr size_t kMaxMetrics = 64;
 
 // Ids of the two Prefetch buffers.
 constexpr int32_t kPrefetchIndexId = 0;

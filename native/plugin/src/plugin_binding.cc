@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "listening/routines_binding.h"
+#include "metrics/metrics_binding.h"
 #include "plugin_state.h"
 #include "tables/tables_binding.h"
 
@@ -20,7 +21,7 @@ Napi::Value Adopt(const Napi::CallbackInfo& info) {
     return info.Env().Undefined();
   }
   const int32_t kind = info[0].As<Napi::Number>().Int32Value();
-  if (kind < 0 || kind > static_cast<int32_t>(exchange::BufferKind::kPrefetch)) {
+  if (kind < 0 || kind > exchange::kLastBufferKind) {
     Napi::RangeError::New(info.Env(), "adopt: unknown buffer kind").ThrowAsJavaScriptException();
     return info.Env().Undefined();
   }
@@ -59,6 +60,7 @@ napi_value InitPluginBinding(napi_env env, napi_value exports) {
     object.Set("log", Napi::Function::New(napi, Log, "log"));
     InitTablesBinding(napi, object);
     InitRoutinesBinding(napi, object);
+    InitMetricsBinding(napi, object);
     return exports;
   } catch (...) {
     return exports;
