@@ -143,7 +143,7 @@ describe('capture listening in the native host', () => {
       'error: routine 1 stopped: runRoutine did not finish within 1000 ms and was stopped',
     ]);
     const close = line(lines, 'info: captureClose 1: ');
-    expect(routine(close, 'looper').runs).toBe(1);
+    expect(routine(close, 'looper')).toEqual({ runs: 1, active: false });
     expect(routine(close, 'forever').runs).toBeGreaterThanOrEqual(10);
     expect(jsonLines(r.stdout)).toHaveLength(3);
   });

@@ -7,6 +7,8 @@ export interface ListeningExports {
   captureClose(): ReturnCode;
   /** One run of a subscribed routine: whether it runs again. */
   runRoutine(id: number): boolean;
+  /** The native layer stopped routine `id` (its deadline): it does not run again. */
+  routineStopped(id: number): void;
 }
 
 /** The listening exports over the symbols of the current plugin state. */
@@ -15,5 +17,6 @@ export function listeningExports(symbols: () => ListeningSymbols): ListeningExpo
     captureOpen: () => symbols().captureOpen(),
     captureClose: () => symbols().captureClose(),
     runRoutine: (id) => symbols().runRoutine(id),
+    routineStopped: (id) => symbols().routineStopped(id),
   };
 }

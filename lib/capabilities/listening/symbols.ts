@@ -60,6 +60,14 @@ export class ListeningSymbols implements RoutinePool {
     return false;
   }
 
+  /** Routine `id` was stopped outside JavaScript (its deadline): its handle is no longer active. */
+  routineStopped(id: number): void {
+    const routine = this.routines.get(id);
+    if (routine === undefined) return;
+    routine.active = false;
+    this.routines.delete(id);
+  }
+
   subscribe(run: Routine): RoutineHandle {
     if (typeof run !== 'function') throw new TypeError('subscribe needs a function returning a boolean');
     if (!this.open) throw new Error('routines are subscribed while the capture is open (from captureOpen)');

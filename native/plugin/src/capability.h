@@ -28,6 +28,9 @@ class CapabilityState {
   // A buffer the symbols layer shares (called on a thread running the state's JS). False: not one of
   // this capability's kinds.
   virtual bool Adopt(exchange::BufferKind kind, int32_t id, uint8_t* data, size_t size) = 0;
+  // At plugin_destroy, after the plugin's destroy ran and before any part is destroyed, on a thread that
+  // holds no JavaScript lock: the place to wait for work that may itself need one (the host's threads).
+  virtual void Stop() {}
 
  protected:
   CapabilityState() = default;

@@ -64,6 +64,9 @@ PluginState::~PluginState() {
   if (env_) {
     const bool alive = env_->alive();
     if (!CallJs(fn_.destroy, {}, rt::Want::kVoid) && alive) LogLastError("destroy");
+    for (const std::unique_ptr<CapabilityState>& part : capabilities_) {
+      if (part) part->Stop();
+    }
     {
       rt::CallScope scope(*env_);
       batch_observer_ = nullptr;

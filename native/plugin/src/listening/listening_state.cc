@@ -19,9 +19,10 @@ ListeningState* ListeningState::Find(PluginState& state) {
   return &Of(state);
 }
 
-ListeningState::~ListeningState() {
+void ListeningState::Stop() {
   // plugin_destroy, after the plugin's destroy stopped its routines. Hosts stop a capture's routines
-  // when it closes: the host is told only of those of a capture still open.
+  // when it closes: the host is told only of those of a capture still open. No JavaScript lock is held
+  // here, so the host's unsubscribe may wait for a run that is waiting for one.
   try {
     bool tell_host = false;
     {
@@ -31,18 +32,9 @@ ListeningState::~ListeningState() {
       tell_host = open_ && !queue_.empty();
       open_ = false;
     }
-    if (!tell_host) return;
-    // The parts are destroyed with the environment locked by this thread (~PluginState), and the
-    // host's unsubscribe may wait for a run that waits for it: the host is told with it released.
-    v8::Isolate* isolate = state_.env().isolate();
-    if (v8::Locker::IsLocked(isolate)) {
-      v8::Unlocker unlocker(isolate);
-      UnsubscribeQueued();
-    } else {
-      UnsubscribeQueued();
-    }
+    if (tell_host) UnsubscribeQueued();
   } catch (...) {
-    // Out of memory while stopping: the records are freed all the same.
+    // Out of memory while stopping: the records are freed with the part all the same.
   }
 }
 
@@ -52,6 +44,7 @@ bool ListeningState::LookUpFunctions() {
       {&capture_open_, "captureOpen", kDeadlineCaptureOpen},
       {&capture_close_, "captureClose", kDeadlineCaptureClose},
       {&run_routine_, "runRoutine", kDeadlineRoutine},
+      {&routine_stopped_, "routineStopped", kDeadlineRoutine},
   });
 }
 
@@ -255,6 +248,11 @@ bool ListeningState::Run(Routine& routine) {
                                                  : result.error;
     const std::string line = "routine " + std::to_string(routine.id) + " stopped: " + why;
     state_.Log(SS_PLUGIN_LOG_SEV_ERROR, line.data(), line.size());
+    // The plugin's handle no longer active, when its JavaScript can still run.
+    if (state_.env().alive()) {
+      (void)state_.env().Call(routine_stopped_, {rt::Arg::Int32(routine.id)}, rt::Want::kVoid, result,
+                              routine_options_);
+    }
     return false;
   }
   // Unsubscribed during its own run: it ends whatever it returned.

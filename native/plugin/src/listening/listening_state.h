@@ -35,8 +35,6 @@ namespace falco_ts {
 class ListeningState final : public CapabilityState {
  public:
   explicit ListeningState(PluginState& state) : state_(state) {}
-  // Stops the routines the host may still run and tells the host (the capture was never closed).
-  ~ListeningState() override;
 
   // The listening part of `state` (of a plugin with capture listening).
   static ListeningState& Of(PluginState& state) {
@@ -47,6 +45,8 @@ class ListeningState final : public CapabilityState {
 
   bool LookUpFunctions() override;
   bool Adopt(exchange::BufferKind, int32_t, uint8_t*, size_t) override { return false; }
+  // At destroy: stops the routines the host may still run and tells the host (a capture never closed).
+  void Stop() override;
 
   // Outside the event paths, serialised with the other calls by the state's call lock, with the call's
   // table reader and writer; each under its deadline.
@@ -100,6 +100,7 @@ class ListeningState final : public CapabilityState {
   rt::FunctionId capture_open_ = -1;
   rt::FunctionId capture_close_ = -1;
   rt::FunctionId run_routine_ = -1;
+  rt::FunctionId routine_stopped_ = -1;
   rt::CallOptions routine_options_;
   // The routines' Result: runs are serialised by the isolate's lock, and each uses it only under it.
   rt::Result routine_result_;
