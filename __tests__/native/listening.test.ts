@@ -111,6 +111,32 @@ describe('capture listening in the native host', () => {
     expect(stats(r.stderr)).toMatchObject({ errors: 0 });
   });
 
+  test.each(['forever', 'unsubscribe'])(
+    'three captures of one plugin state (%s): each one gets its own routines, none runs after its close',
+    (scenario) => {
+      const r = run(scenario, ['--captures', '3', '--dump-table', 'threads'], { runs: 20 });
+      expect(r.status).toBe(0);
+      const lines = logs(r.stderr);
+      expect(lines.filter((l) => !l.startsWith('info: ') || l.includes('ran after'))).toEqual([]);
+      for (const k of [1, 2, 3]) {
+        const close = line(lines, `info: captureClose ${k}: `);
+        const name = scenario === 'forever' ? 'forever' : 'closer';
+        expect(routine(close, name).runs).toBeGreaterThanOrEqual(20);
+      }
+      expect(jsonLines(r.stdout).map((row) => row['evt.num'])).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
+      const capture = (
+        JSON.parse(
+          r.stderr
+            .split('\n')
+            .find((l) => l.startsWith('table threads: '))
+            ?.slice('table threads: '.length) ?? '{}',
+        ) as { entries: { fields: { capture: string } }[] }
+      ).entries[0].fields.capture;
+      expect(capture).toBe('open 3, closed 3');
+      expect(stats(r.stderr)).toMatchObject({ errors: 0, table_entries_leaked: 0 });
+    },
+  );
+
   test('a throw in captureOpen fails capture_open with its message; the capture goes on and closes', () => {
     const r = run('throwOpen', [], { runs: 10 });
     expect(r.status).toBe(1);

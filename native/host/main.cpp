@@ -43,8 +43,8 @@ run <lib.so>
   handed to parse_event of every loaded parser of its source and type, then
   the requested fields extracted, one field per extract_fields call; then the
   --set-config due after it, and --metrics-every) -> close -> capture_close
-  (each followed by the stop of that plugin's routines) -> --metrics ->
-  --dump-table -> destroy.
+  (each followed by the stop of that plugin's routines) -> --metrics (the
+  capture_open .. --metrics part --captures times) -> --dump-table -> destroy.
 
   --config <json>           init config of the source plugin (default "";
                             with an init schema, "" becomes "{}")
@@ -96,6 +96,10 @@ run <lib.so>
   --parallel <N>            run N independent plugin states concurrently, one
                             per thread; every event line is tagged with its
                             thread ("thread":k in JSON, "thread=k" in text)
+  --captures <N>            open and close the capture N times per plugin
+                            state (capture_open .. capture_close, then
+                            --metrics, each time), as an inspector opened
+                            again; event numbers restart at 1 in each
   --cycles <N>              repeat the whole init..destroy sequence N times
                             (per thread); lines are tagged "cycle":c when N > 1.
                             The library is loaded once.
@@ -322,6 +326,8 @@ int main(int argc, char** argv) {
             } else if (a == "--parallel") {
                 opts.parallel = static_cast<unsigned>(parse_count(a, take(), 1));
                 if (opts.parallel > 1024) usage_error("--parallel is limited to 1024");
+            } else if (a == "--captures") {
+                opts.captures = parse_count(a, take(), 1);
             } else if (a == "--cycles") {
                 opts.cycles = parse_count(a, take(), 1);
             } else if (a == "--threads") {

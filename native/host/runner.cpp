@@ -134,8 +134,10 @@ private:
         ListeningDriver listening(pool_, errors_);
         for (const auto& st : states) listening.attach(*st);
         Drivers drivers{parsing, extraction, config, metrics, listening};
-        capture(*states[0], drivers);
-        if (sh_.opts.metrics) report_metrics(metrics);
+        for (uint64_t k = 0; k < sh_.opts.captures && !g_stop; k++) {
+            capture(*states[0], drivers);
+            if (sh_.opts.metrics) report_metrics(metrics);
+        }
         dump_tables(registry);
     }
 

@@ -45,6 +45,7 @@ struct RunOptions {
     bool print_offsets = false;     // --json: add "<field>@offsets" when the plugin sets value offsets
     unsigned parallel = 1;
     uint64_t cycles = 1;
+    uint64_t captures = 1;                // --captures: captures per plugin state
     ThreadsSeed threads;                  // --threads: the threads table's entries at each init
     std::vector<std::string> dump_tables; // --dump-table: printed at the end of each capture
     bool metrics = false;                 // --metrics: get_metrics at the end of each capture
