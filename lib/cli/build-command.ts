@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { PluginRegistration } from '../plugins/registration';
 import type { NativeExports } from '../symbols/native-bridge';
 import { bundlePlugin, sdkEntry } from './bundle';
+import { hasDynamicImport } from './dynamic-import';
 import { withSectionData } from './elf-section';
 import { pluginExports } from './export-groups';
 import { encodePayload, PAYLOAD_SECTION } from './payload';
@@ -167,7 +168,14 @@ export async function buildPlugin(
     const codeCache =
       options.codeCache === false
         ? Buffer.alloc(0)
-        : makeCodeCache(platform, work, templateBytes, registration, bundle);
+        : makeCodeCache(
+            platform,
+            work,
+            templateBytes,
+            registration,
+            bundle,
+            !hasDynamicImport(bundle.toString('utf8')),
+          );
     const library = withSectionData(
       templateBytes,
       PAYLOAD_SECTION,
@@ -218,7 +226,9 @@ const CODE_CACHE_RUN_TIMEOUT_MS = 60_000;
  * `plugin_init` with any config) in the native host with `FALCO_TS_CODE_CACHE_OUT` set. The embedded
  * runtime then bootstraps, loads the bundle, writes what it compiled and fails the init, so none of the
  * plugin's callbacks runs. The cache is made by the same runtime that will load it (the build's own Node
- * is another V8). Empty when the run did not write a cache: the library then works without one.
+ * is another V8). Empty when the run did not write a cache: the library then works without one. Without
+ * `cacheBundle` (a bundle with a dynamic `import()`, which Node 18 cannot run from a cached script), only
+ * the builtins are cached.
  */
 function makeCodeCache(
   platform: Platform,
@@ -226,6 +236,7 @@ function makeCodeCache(
   templateBytes: Buffer,
   registration: PluginRegistration,
   bundle: Buffer,
+  cacheBundle: boolean,
 ): Buffer {
   const dir = path.join(work, 'code-cache');
   mkdirSync(dir, { recursive: true });
@@ -243,6 +254,8 @@ function makeCodeCache(
   symlinkSync(platform.runtimeDir, path.join(dir, platform.runtimeName));
   const env: NodeJS.ProcessEnv = { ...process.env, FALCO_TS_CODE_CACHE_OUT: output };
   delete env.FALCO_TS_STARTUP_STATS;
+  if (cacheBundle) delete env.FALCO_TS_CODE_CACHE_NO_BUNDLE;
+  else env.FALCO_TS_CODE_CACHE_NO_BUNDLE = '1';
   spawnSync(platform.host, ['run', library], {
     env,
     stdio: 'ignore',

@@ -113,9 +113,9 @@ Napi::Value BundleScriptName(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), path.substr(path.rfind('/') + 1));
 }
 
-// bundleCompiled(fn, cacheRejected, cacheable): the bundle's compiled function (recorded when this
-// environment makes the code cache and `cacheable`), and what became of its code cache (true, false, or
-// undefined: none given).
+// bundleCompiled(fn, cacheRejected): the bundle's compiled function (recorded when this environment makes
+// the code cache with the bundle's, see CodeCacheWriter), and what became of its code cache (true, false,
+// or undefined: none given).
 Napi::Value BundleCompiled(const Napi::CallbackInfo& info) {
   Environment* env = EnvOf(info);
   if (env == nullptr || info.Length() < 1 || !info[0].IsFunction()) return info.Env().Undefined();
@@ -123,7 +123,7 @@ Napi::Value BundleCompiled(const Napi::CallbackInfo& info) {
   if (info.Length() > 1 && info[1].IsBoolean()) {
     impl->code_cache_stats.bundle = info[1].As<Napi::Boolean>().Value() ? "rejected" : "from the code cache";
   }
-  if (impl->code_cache_writer && info.Length() > 2 && info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value()) {
+  if (impl->code_cache_writer && impl->code_cache_writer->records_bundle()) {
     napi_value fn = info[0];
     v8::Local<v8::Value> value;
     static_assert(sizeof(napi_value) == sizeof(v8::Local<v8::Value>), "Node-API values are V8 locals");

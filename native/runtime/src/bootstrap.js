@@ -174,14 +174,9 @@ function compileBundle(source) {
     (specifier, _, attributes) => esmLoader().import(specifier, referrer, attributes),
   );
   const fn = result.function;
-  // Not cached: a bundle with dynamic import(). Node 18's V8 drops a script's host-defined options from its
-  // code cache, and import() needs them (it would fail with "Invalid host defined options").
-  const cacheable = !/\bimport\s*\(/.test(source);
-  native.bundleCompiled(
-    fn,
-    cachedData === undefined ? undefined : result.cachedDataRejected === true,
-    cacheable,
-  );
+  // A bundle with a dynamic import() has no cache entry (the build finds them in its syntax tree): Node 18's V8
+  // drops a script's host-defined options from its code cache, and import() needs them.
+  native.bundleCompiled(fn, cachedData === undefined ? undefined : result.cachedDataRejected === true);
   return (module) => {
     const exports = module.exports;
     Reflect.apply(fn, exports, [

@@ -77,7 +77,8 @@ std::unique_ptr<Environment> Environment::Create(const EnvironmentOptions& optio
 
   // Code caches: the build's, and this environment as the build's cache writer.
   if (const char* out = std::getenv("FALCO_TS_CODE_CACHE_OUT"); out != nullptr && *out != '\0') {
-    impl->code_cache_writer.reset(new CodeCacheWriter(out));
+    const char* no_bundle = std::getenv("FALCO_TS_CODE_CACHE_NO_BUNDLE");
+    impl->code_cache_writer.reset(new CodeCacheWriter(out, no_bundle == nullptr || *no_bundle == '\0'));
   } else if (!options.code_cache.empty()) {
     std::string why;
     impl->code_cache = CodeCacheStore::Parse(options.code_cache, options.bundle_source, &why);

@@ -99,7 +99,9 @@ class CodeCacheStore {
 // Collects what an environment compiled, and writes it as a code cache blob (FALCO_TS_CODE_CACHE_OUT).
 class CodeCacheWriter {
  public:
-  explicit CodeCacheWriter(std::string path) : path_(std::move(path)) {}
+  // `bundle`: whether the bundle's compiled function is recorded too (FALCO_TS_CODE_CACHE_NO_BUNDLE unset).
+  CodeCacheWriter(std::string path, bool bundle) : path_(std::move(path)), bundle_(bundle) {}
+  bool records_bundle() const { return bundle_; }
   void RecordBuiltin(v8::Isolate* isolate, const std::string& key, uint64_t source_hash, v8::Local<v8::Function> fn);
   void RecordBundle(v8::Isolate* isolate, v8::Local<v8::Function> fn);
   // Serialises every recorded function (with what it compiled since) under the environment's lock.
@@ -114,6 +116,7 @@ class CodeCacheWriter {
     v8::Eternal<v8::Function> fn;  // lives as long as the isolate, whatever happens to the environment
   };
   std::string path_;
+  bool bundle_;
   std::vector<Record> records_;
 };
 
