@@ -1,15 +1,6 @@
 import { BufferKind } from '../symbols/exchange-layout';
 import { grownBuffer, type HostMemory } from '../symbols/host-memory';
-import {
-  EVENT_HEADER_SIZE,
-  EVENT_LEN_OFFSET,
-  EVENT_NPARAMS_OFFSET,
-  EVENT_TID_OFFSET,
-  EVENT_TS_OFFSET,
-  EVENT_TYPE_OFFSET,
-  PLUGIN_EVENT_PAYLOAD_OFFSET,
-  PLUGIN_EVENT_TYPE,
-} from './event-layout';
+import { EVENT_TS_OFFSET, PLUGIN_EVENT_PAYLOAD_OFFSET, writePluginEventFrame } from './event-layout';
 import { utf8Write, writeShortAscii } from './utf8-write';
 
 /** Default number of events per batch (as the Go SDK). */
@@ -162,16 +153,8 @@ export class EventBatch {
     this.reserved = -1;
     const at = this.used;
     const total = PLUGIN_EVENT_PAYLOAD_OFFSET + size;
-    const v = this.view;
     this.writeTimestamp(at, timestamp);
-    v.setUint32(at + EVENT_TID_OFFSET, 0xffffffff, true);
-    v.setUint32(at + EVENT_TID_OFFSET + 4, 0xffffffff, true);
-    v.setUint32(at + EVENT_LEN_OFFSET, total, true);
-    v.setUint16(at + EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE, true);
-    v.setUint32(at + EVENT_NPARAMS_OFFSET, 2, true);
-    v.setUint32(at + EVENT_HEADER_SIZE, 4, true);
-    v.setUint32(at + EVENT_HEADER_SIZE + 4, size, true);
-    v.setUint32(at + EVENT_HEADER_SIZE + 8, 0, true);
+    writePluginEventFrame(this.view, at, size, 0);
     this.used = at + total;
     this.count++;
   }

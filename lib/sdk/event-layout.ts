@@ -15,3 +15,24 @@ export const PLUGIN_EVENT_TYPE = 322;
 export const PLUGIN_EVENT_PAYLOAD_OFFSET = 38;
 /** A timestamp of all ones asks the host to stamp the event with the current time. */
 export const TIMESTAMP_NOW = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * Writes the frame of a plugin event at `at`, all but the timestamp: a thread id of -1, the length, the type,
+ * the two parameter lengths and the plugin id (0: the host fills in the source's). The payload of
+ * `payloadSize` bytes follows at `at + PLUGIN_EVENT_PAYLOAD_OFFSET`.
+ */
+export function writePluginEventFrame(
+  view: DataView,
+  at: number,
+  payloadSize: number,
+  pluginId: number,
+): void {
+  view.setUint32(at + EVENT_TID_OFFSET, 0xffffffff, true);
+  view.setUint32(at + EVENT_TID_OFFSET + 4, 0xffffffff, true);
+  view.setUint32(at + EVENT_LEN_OFFSET, PLUGIN_EVENT_PAYLOAD_OFFSET + payloadSize, true);
+  view.setUint16(at + EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE, true);
+  view.setUint32(at + EVENT_NPARAMS_OFFSET, 2, true);
+  view.setUint32(at + EVENT_HEADER_SIZE, 4, true);
+  view.setUint32(at + EVENT_HEADER_SIZE + 4, payloadSize, true);
+  view.setUint32(at + EVENT_HEADER_SIZE + 8, pluginId, true);
+}

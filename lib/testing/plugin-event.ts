@@ -1,13 +1,4 @@
-import {
-  EVENT_HEADER_SIZE,
-  EVENT_LEN_OFFSET,
-  EVENT_NPARAMS_OFFSET,
-  EVENT_TID_OFFSET,
-  EVENT_TS_OFFSET,
-  EVENT_TYPE_OFFSET,
-  PLUGIN_EVENT_PAYLOAD_OFFSET,
-  PLUGIN_EVENT_TYPE,
-} from '../sdk/event-layout';
+import { EVENT_TS_OFFSET, PLUGIN_EVENT_PAYLOAD_OFFSET, writePluginEventFrame } from '../sdk/event-layout';
 import type { CapturedEvent } from './harness-types';
 
 /** Options of `pluginEvent`. */
@@ -34,13 +25,7 @@ export function pluginEvent(payload: string | Uint8Array, options: PluginEventOp
   const timestamp = options.timestamp ?? 0n;
   const pluginId = options.pluginId ?? 999;
   view.setBigUint64(EVENT_TS_OFFSET, timestamp, true);
-  view.setBigInt64(EVENT_TID_OFFSET, -1n, true);
-  view.setUint32(EVENT_LEN_OFFSET, bytes.length, true);
-  view.setUint16(EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE, true);
-  view.setUint32(EVENT_NPARAMS_OFFSET, 2, true);
-  view.setUint32(EVENT_HEADER_SIZE, 4, true);
-  view.setUint32(EVENT_HEADER_SIZE + 4, body.length, true);
-  view.setUint32(EVENT_HEADER_SIZE + 8, pluginId, true);
+  writePluginEventFrame(view, 0, body.length, pluginId);
   bytes.set(body, PLUGIN_EVENT_PAYLOAD_OFFSET);
   return { bytes, timestamp, pluginId, number: options.number ?? 1 };
 }
