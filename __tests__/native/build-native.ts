@@ -1,7 +1,7 @@
 // Builds the native test host, the C dummy plugin and the host test fixtures
 // (synchronously, with cmake), and runs the host. Used by the native tests;
 // no jest globalSetup needed.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -106,6 +106,27 @@ export interface HostResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+}
+
+/** The functions a library exports (defined `T` symbols of its dynamic symbol table). */
+export function exportedFunctions(library: string): string[] {
+  return execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((parts) => parts.length === 3 && parts[1] === 'T')
+    .map((parts) => parts[2]);
+}
+
+/** The host's arguments for a run of the C dummy source: `events` events, values 1, 2, 3, … */
+export function dummySourceArgs(events: number): string[] {
+  return [
+    'run',
+    dummyCPath,
+    '--config',
+    '{"jitter":0}',
+    '--open',
+    JSON.stringify({ start: 0, maxEvents: events }),
+  ];
 }
 
 /** Runs falco-plugin-host with the given arguments. */

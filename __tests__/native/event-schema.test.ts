@@ -3,9 +3,8 @@
  * get_required_event_schema_version with it, the host accepts a compatible version and refuses one of
  * another major with both versions named; a plugin that declares none does not export the symbol.
  */
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { buildTsPlugin, dummyCPath, runHost } from './build-native';
+import { buildTsPlugin, exportedFunctions, dummySourceArgs, runHost } from './build-native';
 
 const SYMBOL = 'plugin_get_required_event_schema_version';
 let accepted = '';
@@ -18,22 +17,9 @@ beforeAll(async () => {
   undeclared = await buildTsPlugin(path.join(__dirname, 'fixtures/ts/parser.ts'), 'parser');
 }, 600_000);
 
-const exportsSymbol = (library: string) =>
-  execFileSync('nm', ['-D', '--defined-only', library], { encoding: 'utf8' })
-    .split('\n')
-    .some((line) => line.endsWith(` T ${SYMBOL}`));
+const exportsSymbol = (library: string) => exportedFunctions(library).includes(SYMBOL);
 
-const runWith = (parser: string) =>
-  runHost([
-    'run',
-    dummyCPath,
-    '--config',
-    '{"jitter":0}',
-    '--open',
-    '{"start":0,"maxEvents":3}',
-    '--extractor',
-    parser,
-  ]);
+const runWith = (parser: string) => runHost([...dummySourceArgs(3), '--extractor', parser]);
 
 describe('the required event schema version in the native host', () => {
   jest.setTimeout(120_000);

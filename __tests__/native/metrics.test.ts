@@ -5,7 +5,7 @@
  * without metrics publishing none.
  */
 import path from 'node:path';
-import { buildTsPlugin, dummyCPath, runHost } from './build-native';
+import { buildTsPlugin, dummySourceArgs, runHost } from './build-native';
 
 let metered = '';
 let parity = '';
@@ -18,12 +18,7 @@ beforeAll(async () => {
 /** `events` dummy events with metered.n extracted, and the host's extra arguments. */
 function run(events: number, extra: string[], config = '{}') {
   return runHost([
-    'run',
-    dummyCPath,
-    '--config',
-    '{"jitter":0}',
-    '--open',
-    `{"start":0,"maxEvents":${events}}`,
+    ...dummySourceArgs(events),
     '--extractor',
     metered,
     '--extractor-config',
@@ -121,12 +116,7 @@ describe('metrics in the native host', () => {
 
   test('a plugin that declares no metric publishes none', () => {
     const r = runHost([
-      'run',
-      dummyCPath,
-      '--config',
-      '{"jitter":0}',
-      '--open',
-      '{"start":0,"maxEvents":2}',
+      ...dummySourceArgs(2),
       '--extractor',
       parity,
       '--fields',

@@ -4,7 +4,7 @@
  * extracted.
  */
 import path from 'node:path';
-import { buildTsPlugin, dummyCPath, jsonLines, runHost } from './build-native';
+import { buildTsPlugin, dummySourceArgs, jsonLines, runHost } from './build-native';
 
 let parser = '';
 let parsingSource = '';
@@ -19,12 +19,7 @@ beforeAll(async () => {
 
 const run = (events: number, config = '{}', fields = 'parser.seen,parser.parsed,parser.source') =>
   runHost([
-    'run',
-    dummyCPath,
-    '--config',
-    '{"jitter":0}',
-    '--open',
-    JSON.stringify({ start: 0, maxEvents: events }),
+    ...dummySourceArgs(events),
     '--extractor',
     parser,
     '--extractor-config',
