@@ -4,7 +4,7 @@
  * second plugin imports that one; what the host refuses comes back as the plugin's error.
  */
 import path from 'node:path';
-import { buildTsPlugin, dummyCPath, jsonLines, repoRoot, runHost } from './build-native';
+import { buildTsPlugin, dummySourceArgs, jsonLines, repoRoot, runHost } from './build-native';
 
 let counter = '';
 let peer = '';
@@ -15,15 +15,6 @@ beforeAll(async () => {
   peer = await buildTsPlugin(path.join(repoRoot, 'examples/stateful/peer.ts'), 'stateful-peer');
   tables = await buildTsPlugin(path.join(__dirname, 'fixtures/ts/tables.ts'), 'tables');
 }, 600_000);
-
-const source = (events: number) => [
-  'run',
-  dummyCPath,
-  '--config',
-  '{"jitter":0}',
-  '--open',
-  JSON.stringify({ start: 0, maxEvents: events }),
-];
 
 const THREADS = JSON.stringify([
   { tid: 1, pid: 1, comm: 'init', exe: '/sbin/init', fds: [{ fd: 0, name: '/dev/null' }] },
@@ -50,7 +41,7 @@ function dumped(
 
 const runTables = (config: string, fields: string, events = 3, extra: string[] = []) =>
   runHost([
-    ...source(events),
+    ...dummySourceArgs(events),
     '--threads',
     THREADS,
     '--extractor',
@@ -93,7 +84,7 @@ describe('state tables in the native host', () => {
 
   test('the stateful example: a counter exports its table, a peer reads it and writes the field it added', () => {
     const r = runHost([
-      ...source(6),
+      ...dummySourceArgs(6),
       '--extractor',
       counter,
       '--extractor-config',
@@ -156,6 +147,38 @@ describe('state tables in the native host', () => {
     const r = runTables(JSON.stringify({ import: importing }), 'tables.comm');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`could not initialize plugin tables: ${text}\n`);
+  });
+
+  test.each([
+    ['of the host', 'threads', "cannot write field 'cwd' of table 'threads': the field is read-only"],
+    ['of another plugin', 'counts', "cannot write field 'first' of table 'counts': the field is read-only"],
+  ])('writing a read-only field of a table %s fails that parse_event, with the message', (_, table, text) => {
+    const r = runHost([
+      ...dummySourceArgs(2),
+      '--threads',
+      THREADS,
+      '--extractor',
+      counter,
+      '--extractor-config',
+      '{"buckets":2}',
+      '--extractor',
+      tables,
+      '--extractor-config',
+      JSON.stringify({ writeReadOnly: table }),
+      '--fields',
+      'counter.count',
+      '--json',
+      '--dump-table',
+      'counts',
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(text);
+    // the value is the owner's: 1 and 2, the numbers of the first events of keys "1" and "0"
+    expect(
+      dumped(r.stderr, 'counts')
+        .entries.map((e) => e.fields.first)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   test('writing during extraction and an entry kept past its call fail that call, with the message', () => {

@@ -252,7 +252,7 @@ describe('the stateful example in the harness', () => {
     const event = pluginEvent('a');
     counterState.parse(event, 'dummy');
     expect(() => writer.parse(event, 'dummy')).toThrow(
-      "cannot write field 'first' of table 'counts': the table refused it",
+      "cannot write field 'first' of table 'counts': the field is read-only",
     );
     await writer.destroy();
     await counterState.destroy();

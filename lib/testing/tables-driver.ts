@@ -191,15 +191,14 @@ export class HarnessTablesBackend implements TablesBackend {
     const ref = this.tableRef(table);
     const what = `add field '${name}' to table '${ref.table.name}'`;
     if (!ref.owned) this.requireInit(what);
-    return this.fieldRefs.push(this.hostCall(ref, what, () => ref.table.addField(name, type))) - 1;
+    return this.fieldRefs.push(this.hostCall(what, () => ref.table.addField(name, type))) - 1;
   }
 
   getField(table: number, name: string, type: number): number {
     const ref = this.tableRef(table);
     const what = `get field '${name}' of table '${ref.table.name}'`;
     if (!ref.owned) this.requireInit(what);
-    const fallback = `the table has no field of that name of type ${typeName(type)}`;
-    return this.fieldRefs.push(this.hostCall(ref, what, () => ref.table.getField(name, type), fallback)) - 1;
+    return this.fieldRefs.push(this.hostCall(what, () => ref.table.getField(name, type))) - 1;
   }
 
   listFields(table: number): ListedField[] {
@@ -252,7 +251,7 @@ export class HarnessTablesBackend implements TablesBackend {
     const target = this.entryRef(memory, entry).entry;
     const accessor = this.field(memory, field);
     const what = `write field '${accessor.name}' of table '${memory.name}'`;
-    this.hostCall(ref, what, () => memory.write(target, accessor, value, ref.owned));
+    this.hostCall(what, () => memory.write(target, accessor, value, ref.owned));
   }
 
   createEntry(table: number): number {
@@ -278,7 +277,7 @@ export class HarnessTablesBackend implements TablesBackend {
   eraseEntry(table: number, key: BackendValue): void {
     const memory = this.writable(table);
     const what = `erase an entry of table '${memory.name}'`;
-    this.hostCall(this.tableRef(table), what, () => memory.erase(key), 'no entry has that key');
+    this.hostCall(what, () => memory.erase(key));
   }
 
   clearTable(table: number): void {
@@ -286,16 +285,14 @@ export class HarnessTablesBackend implements TablesBackend {
   }
 
   /**
-   * An operation on a table, its failure worded as the native layer words it: `cannot <what>: <reason>`. A
-   * table another plugin owns gives no reason (libsinsp passes the call to that plugin, whose own last error
-   * the caller cannot read): `fallback` then.
+   * An operation on a table, its failure worded as the native layer words it: `cannot <what>: <reason>`. The
+   * reason of a table another plugin owns is that plugin's (libsinsp gives the caller the owner's last error).
    */
-  private hostCall<T>(ref: TableRef, what: string, operation: () => T, fallback = 'the table refused it'): T {
+  private hostCall<T>(what: string, operation: () => T): T {
     try {
       return operation();
     } catch (err) {
-      const foreign = ref.table.owner === 'plugin' && !ref.owned;
-      throw new Error(`cannot ${what}: ${foreign ? fallback : (err as Error).message}`);
+      throw new Error(`cannot ${what}: ${(err as Error).message}`);
     }
   }
 

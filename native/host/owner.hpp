@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "falco_plugin_api.h"
@@ -27,6 +28,12 @@ public:
     // driving the state's calls, it is that thread's own error instead.
     void set_error(std::string msg);
     static void set_routine_thread_error(std::string msg);
+
+    // The plugin's own plugin_get_last_error (empty before its init
+    // returned): what libsinsp gives a plugin whose call of this plugin's
+    // table failed.
+    void bind_plugin_last_error(std::function<std::string()> read) { plugin_last_error_ = std::move(read); }
+    std::string plugin_last_error() const { return plugin_last_error_ ? plugin_last_error_() : std::string(); }
 
     ss_plugin_owner_t* as_owner() { return static_cast<ss_plugin_owner_t*>(this); }
     static Owner* from(ss_plugin_owner_t* o) { return static_cast<Owner*>(o); }
@@ -62,6 +69,7 @@ public:
 private:
     std::string plugin_name_;
     std::string last_error_;
+    std::function<std::string()> plugin_last_error_;
     TableRegistry& registry_;
     ThreadPool* routines_ = nullptr;
     OwnerTables owned_;

@@ -36,6 +36,12 @@ HostTableAccessor& OwnerTables::accessor(Owner& o, const std::shared_ptr<HostTab
     return *slot;
 }
 
+PluginTableAccess& OwnerTables::plugin_accessor(Owner& o, const ss_plugin_table_input& t, const Owner& table_owner) {
+    auto& slot = plugin_accessors_[&t];
+    if (!slot) slot = std::make_unique<PluginTableAccess>(o, t, table_owner);
+    return *slot;
+}
+
 HostTableAccessor& OwnerTables::ephemeral(Owner& o, const std::shared_ptr<HostTable>& t) {
     if (ephemeral_used_ == ephemeral_.size()) ephemeral_.emplace_back();
     HostTableAccessor& a = ephemeral_[ephemeral_used_++];

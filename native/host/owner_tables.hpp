@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "host_table.hpp"
+#include "plugin_table_access.hpp"
 #include "table_access.hpp"
 
 namespace fph {
@@ -42,6 +43,8 @@ public:
 
     // The owner's accessor of a table (one per table, for the owner's life).
     HostTableAccessor& accessor(Owner& o, const std::shared_ptr<HostTable>& t);
+    // The owner's handle of a table another plugin added (one per table).
+    PluginTableAccess& plugin_accessor(Owner& o, const ss_plugin_table_input& t, const Owner& table_owner);
     // An accessor of a sub-table, valid until the end of the call.
     HostTableAccessor& ephemeral(Owner& o, const std::shared_ptr<HostTable>& t);
 
@@ -62,6 +65,7 @@ public:
 private:
     TableCall call_ = TableCall::None;
     std::map<const HostTable*, std::unique_ptr<HostTableAccessor>> accessors_;
+    std::map<const ss_plugin_table_input*, std::unique_ptr<PluginTableAccess>> plugin_accessors_;
     std::deque<HostTableAccessor> ephemeral_;  // never shrinks: handles stay addressable
     size_t ephemeral_used_ = 0;
     std::vector<std::shared_ptr<Entry>> held_;

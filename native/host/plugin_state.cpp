@@ -31,6 +31,7 @@ PluginState::PluginState(const PluginLibrary& lib, const std::string& config, Ta
         throw HostError("could not initialize plugin " + lib_.name() + ": " + err);
     }
     state_ = s;
+    owner_->bind_plugin_last_error([this] { return last_error(); });
 }
 
 PluginState::~PluginState() {

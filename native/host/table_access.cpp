@@ -6,6 +6,7 @@
 
 #include "owner.hpp"
 #include "state_types.hpp"
+#include "table_dispatch.hpp"
 #include "thread_pool.hpp"
 
 namespace fph {
@@ -383,23 +384,10 @@ HostTableAccessor::HostTableAccessor() {
     writer.add_table_entry = add_entry;
     writer.write_entry_field = write_entry_field;
 
-    // the deprecated flavours hold the same functions (as libsinsp checks)
-    input.fields.list_table_fields = fields.list_table_fields;
-    input.fields.get_table_field = fields.get_table_field;
-    input.fields.add_table_field = fields.add_table_field;
-    input.reader.get_table_name = reader.get_table_name;
-    input.reader.get_table_size = reader.get_table_size;
-    input.reader.get_table_entry = reader.get_table_entry;
-    input.reader.read_entry_field = reader.read_entry_field;
-    input.writer.clear_table = writer.clear_table;
-    input.writer.erase_table_entry = writer.erase_table_entry;
-    input.writer.create_table_entry = writer.create_table_entry;
-    input.writer.destroy_table_entry = writer.destroy_table_entry;
-    input.writer.add_table_entry = writer.add_table_entry;
-    input.writer.write_entry_field = writer.write_entry_field;
     input.fields_ext = &fields;
     input.reader_ext = &reader;
     input.writer_ext = &writer;
+    mirror_deprecated_vtables(input);  // as libsinsp checks
     input.table = this;
     input.name = nullptr;
     input.key_type = SS_PLUGIN_ST_INT64;

@@ -123,4 +123,20 @@ void fill_dispatch(ss_plugin_table_reader_vtable& reader) {
 void fill_dispatch(ss_plugin_table_writer_vtable_ext& writer) { fill_writer(writer); }
 void fill_dispatch(ss_plugin_table_writer_vtable& writer) { fill_writer(writer); }
 
+void mirror_deprecated_vtables(ss_plugin_table_input& in) {
+    in.fields.list_table_fields = in.fields_ext->list_table_fields;
+    in.fields.get_table_field = in.fields_ext->get_table_field;
+    in.fields.add_table_field = in.fields_ext->add_table_field;
+    in.reader.get_table_name = in.reader_ext->get_table_name;
+    in.reader.get_table_size = in.reader_ext->get_table_size;
+    in.reader.get_table_entry = in.reader_ext->get_table_entry;
+    in.reader.read_entry_field = in.reader_ext->read_entry_field;
+    in.writer.clear_table = in.writer_ext->clear_table;
+    in.writer.erase_table_entry = in.writer_ext->erase_table_entry;
+    in.writer.create_table_entry = in.writer_ext->create_table_entry;
+    in.writer.destroy_table_entry = in.writer_ext->destroy_table_entry;
+    in.writer.add_table_entry = in.writer_ext->add_table_entry;
+    in.writer.write_entry_field = in.writer_ext->write_entry_field;
+}
+
 }  // namespace fph

@@ -16,4 +16,8 @@ void fill_dispatch(ss_plugin_table_reader_vtable& reader);
 void fill_dispatch(ss_plugin_table_writer_vtable_ext& writer);
 void fill_dispatch(ss_plugin_table_writer_vtable& writer);
 
+// Sets the deprecated vtables of a table input to the functions of its _ext
+// ones (libsinsp checks that both flavours hold the same functions).
+void mirror_deprecated_vtables(ss_plugin_table_input& in);
+
 }  // namespace fph

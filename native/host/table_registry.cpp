@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "owner.hpp"
 #include "state_types.hpp"
+#include "table_dispatch.hpp"
 #include "thread_pool.hpp"
 
 namespace fph {
@@ -177,7 +178,7 @@ ss_plugin_table_t* TableRegistry::get_table(ss_plugin_owner_t* o, const char* na
             return nullptr;
         }
         if (r->host) return owner->tables().accessor(*owner, r->host).handle();
-        return &r->plugin->input;
+        return owner->tables().plugin_accessor(*owner, r->plugin->input, *r->added_by).handle();
     });
 }
 
@@ -196,23 +197,10 @@ ss_plugin_rc TableRegistry::add_table(ss_plugin_owner_t* o, const ss_plugin_tabl
         p->input.name = p->name.c_str();
         p->input.key_type = in->key_type;
         p->input.table = in->table;
-        // both flavours, as the plugin's own functions
-        p->input.fields.list_table_fields = p->fields.list_table_fields;
-        p->input.fields.get_table_field = p->fields.get_table_field;
-        p->input.fields.add_table_field = p->fields.add_table_field;
-        p->input.reader.get_table_name = p->reader.get_table_name;
-        p->input.reader.get_table_size = p->reader.get_table_size;
-        p->input.reader.get_table_entry = p->reader.get_table_entry;
-        p->input.reader.read_entry_field = p->reader.read_entry_field;
-        p->input.writer.clear_table = p->writer.clear_table;
-        p->input.writer.erase_table_entry = p->writer.erase_table_entry;
-        p->input.writer.create_table_entry = p->writer.create_table_entry;
-        p->input.writer.destroy_table_entry = p->writer.destroy_table_entry;
-        p->input.writer.add_table_entry = p->writer.add_table_entry;
-        p->input.writer.write_entry_field = p->writer.write_entry_field;
         p->input.fields_ext = &p->fields;
         p->input.reader_ext = &p->reader;
         p->input.writer_ext = &p->writer;
+        mirror_deprecated_vtables(p->input);  // both flavours, as the plugin's own functions
         auto r = std::make_unique<Registered>();
         r->name = p->name;
         r->key_type = in->key_type;

@@ -2,7 +2,8 @@
 // the host's own (threads) and the ones plugins add, with init's
 // list_tables / get_table / add_table as libsinsp implements them. A host
 // table is handed out as the calling owner's accessor of it; a plugin's table
-// as the registered copy of its table input.
+// as the caller's handle of the registered copy of its table input, which
+// passes the owner's last error on (plugin_table_access.hpp).
 #pragma once
 
 #include <cstdint>

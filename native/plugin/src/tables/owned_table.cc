@@ -255,7 +255,7 @@ bool OwnedTable::Erase(const StateValue& key, std::string* error) {
 bool OwnedTable::EraseLocked(const StateValue& key, std::string* error) {
   auto it = entries_.find(ViewOf(key));
   if (it == entries_.end()) {
-    *error = "table " + Quoted(name()) + " has no entry with key " + Describe(key);
+    *error = "no entry has key " + Describe(key);
     return false;
   }
   it->second->state_ = OwnedEntry::State::kRemoved;
@@ -307,7 +307,7 @@ bool OwnedTable::WriteLocked(OwnedEntry& entry, const OwnedField& field, const S
     return false;
   }
   if (field.read_only && !as_owner) {
-    *error = what() + "it is read-only";
+    *error = what() + "the field is read-only";
     return false;
   }
   if (entry.values_.size() <= field.index) entry.values_.resize(field.index + 1);
