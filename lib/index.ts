@@ -2,7 +2,7 @@
  * Falco plugins in TypeScript.
  *
  * A plugin extends `BasePlugin` composed with the capabilities it has (`EventSourcing`, `FieldExtraction`,
- * `EventParsing`, `CaptureListening`), shares state with libsinsp and other plugins through tables (`init(config, { tables })`),
+ * `EventParsing`, `CaptureListening`, `AsyncEvents`), shares state with libsinsp and other plugins through tables (`init(config, { tables })`),
  * declares its config with zod and its fields with `field()`, and is registered with `registerPlugin`.
  *
  * @packageDocumentation
@@ -15,6 +15,7 @@ export { EventSourcing, SOURCING } from './capabilities/sourcing/mixin';
 export { FieldExtraction, EXTRACTION } from './capabilities/extraction/mixin';
 export { EventParsing, PARSING } from './capabilities/parsing/mixin';
 export { CaptureListening, LISTENING } from './capabilities/listening/mixin';
+export { AsyncEvents, ASYNC } from './capabilities/async/mixin';
 export { registerPlugin } from './plugins/registration';
 export {
   DEADLINE_CALLBACKS,
@@ -45,6 +46,7 @@ export type {
   RoutinePool,
 } from './capabilities/listening/interfaces';
 export type { SetConfig } from './capabilities/config/interfaces';
+export type { AsyncEventEmitter, AsyncEventSource, DumpState } from './capabilities/async/interfaces';
 export { PluginMetrics, Metric } from './capabilities/metrics/metrics';
 export type { MetricSpec } from './capabilities/metrics/metrics';
 export { MAX_METRICS } from './capabilities/metrics/backend';

@@ -106,7 +106,9 @@ describe('examples/dummy as a plugin library', () => {
       ...Object.entries(loadPlatform().exportGroups)
         .filter(
           ([group]) =>
-            !['sourcing', 'extraction', 'parsing', 'listening', 'config', 'event_schema'].includes(group),
+            !['sourcing', 'extraction', 'parsing', 'listening', 'async', 'config', 'event_schema'].includes(
+              group,
+            ),
         )
         .flatMap(([, names]) => names),
     ];

@@ -61,6 +61,12 @@ describe('compile-time capability checks', () => {
     expect(errors[0]).toContain('missing method captureClose(context: CaptureListenContext): void');
   });
 
+  it('names the missing stopAsync of an async event producer with its signature', () => {
+    const errors = compileErrors('async-missing-stop-async.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('missing method stopAsync(): void');
+  });
+
   it('rejects a setConfig method that does not accept the init schema output', () => {
     const errors = compileErrors('set-config-mismatch.ts');
     expect(errors.join('\n')).toContain('setConfig(config) must accept the output of initSchema');

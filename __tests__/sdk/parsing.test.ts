@@ -80,6 +80,7 @@ describe('event parsing', () => {
       extraction: true,
       parsing: true,
       listening: false,
+      async: false,
     });
     expect(plugin.parseEventSourcesJson).toBe('["letters","syscall"]');
     expect(plugin.parseEventTypes).toEqual([3, 322]);

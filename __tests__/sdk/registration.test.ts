@@ -38,7 +38,13 @@ describe('registration', () => {
   it('computes the static information once, with defaults', () => {
     const reg = extractor({ extractEventSources: ['a', 'b'] })();
     expect(reg.info.requiredApiVersion).toBe('3.11.0');
-    expect(reg.capabilities).toEqual({ sourcing: false, extraction: true, parsing: false, listening: false });
+    expect(reg.capabilities).toEqual({
+      sourcing: false,
+      extraction: true,
+      parsing: false,
+      listening: false,
+      async: false,
+    });
     expect(JSON.parse(reg.fieldsJson)).toEqual([{ name: 'r.f', type: 'string', desc: 'd' }]);
     expect(reg.initSchemaJson).toBe('');
     expect(reg.extractEventSourcesJson).toBe('["a","b"]');
@@ -109,7 +115,7 @@ describe('call deadlines', () => {
   it('fills the defaults and takes the plugin own ones, 0 meaning none', () => {
     const registration = extractor({ callDeadlinesMs: { extract: 0, init: 5000 } })();
     expect(registration.callDeadlinesMs).toEqual([
-      5000, 30000, 10000, 0, 2000, 2000, 10000, 10000, 10000, 2000, 10000, 10000, 10000, 30000,
+      5000, 30000, 10000, 0, 2000, 2000, 10000, 10000, 10000, 2000, 10000, 10000, 10000, 30000, 10000, 30000,
     ]);
   });
 

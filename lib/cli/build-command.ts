@@ -71,7 +71,7 @@ function pluginTemplate(registration: PluginRegistration, platform: Platform): B
     .map(([name]) => name);
   if (caps.length === 0) {
     throw new Error(
-      `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin) and/or CaptureListening(BasePlugin)`,
+      `plugin ${registration.info.name} has no capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin), CaptureListening(BasePlugin) and/or AsyncEvents(BasePlugin)`,
     );
   }
   const provided = Object.keys(platform.exportGroups);

@@ -31,6 +31,7 @@ export function buildSummary(result: BuildResult): string {
     capabilities.extraction && 'field extraction',
     capabilities.parsing && 'event parsing',
     capabilities.listening && 'capture listening',
+    capabilities.async && 'async events',
   ];
   return (
     `built ${shown(result.artifact)}: plugin ${info.name} ${info.version} (${caps.filter(Boolean).join(', ')}), ` +

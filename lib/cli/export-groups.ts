@@ -28,6 +28,7 @@ export function keepsExportGroup(registration: PluginRegistration, group: string
     case 'extraction':
     case 'parsing':
     case 'listening':
+    case 'async':
       return registration.capabilities[group];
     case 'config':
       return registration.setConfig;

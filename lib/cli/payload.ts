@@ -3,7 +3,7 @@ import type { PluginRegistration } from '../plugins/registration';
 /** The section of a plugin library that holds its payload (native/plugin/src/payload.cc reads it). */
 export const PAYLOAD_SECTION = '.falco_ts_payload';
 const MAGIC = Buffer.from('FALCOTS\0', 'latin1');
-const FORMAT_VERSION = 5;
+const FORMAT_VERSION = 6;
 
 function u32(value: number): Buffer {
   const b = Buffer.alloc(4);
@@ -41,7 +41,8 @@ export function encodePayload(
     (capabilities.sourcing ? 1 : 0) |
     (capabilities.extraction ? 2 : 0) |
     (capabilities.parsing ? 4 : 0) |
-    (capabilities.listening ? 8 : 0);
+    (capabilities.listening ? 8 : 0) |
+    (capabilities.async ? 16 : 0);
   const head = Buffer.concat([
     MAGIC,
     u32(FORMAT_VERSION),
@@ -64,6 +65,8 @@ export function encodePayload(
     ...registration.callDeadlinesMs.map(u32),
     u32(registration.heapLimitMiB),
     text(info.requiredEventSchemaVersion ?? ''),
+    text(registration.asyncEventsJson),
+    text(registration.asyncEventSourcesJson),
   ]);
   // u32 padding length + padding, then the cache's u32 length: its bytes start aligned.
   const padding = (CODE_CACHE_ALIGNMENT - ((head.length + 8) % CODE_CACHE_ALIGNMENT)) % CODE_CACHE_ALIGNMENT;

@@ -14,6 +14,8 @@ export const DEADLINE_CALLBACKS = [
   'captureClose',
   'routine',
   'setConfig',
+  'setAsyncHandler',
+  'dumpState',
 ] as const;
 
 /** A plugin callback with a deadline. */
@@ -38,6 +40,8 @@ export const DEFAULT_CALL_DEADLINES_MS: Readonly<Record<DeadlineCallback, number
   captureClose: 10_000,
   routine: 10_000,
   setConfig: 30_000,
+  setAsyncHandler: 10_000,
+  dumpState: 30_000,
 });
 
 /** The longest deadline accepted (one hour); 0 means none. */

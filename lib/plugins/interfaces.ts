@@ -40,6 +40,13 @@ export interface PluginInfo {
   /** The event type codes a parser accepts (`EventParsing`); default: every type. */
   readonly parseEventTypes?: readonly number[];
   /**
+   * The names of the async events the plugin emits (`AsyncEvents`, required there): the host refuses any
+   * other. Each name stands for one encoding of the event's data, and rules see it as the event's name.
+   */
+  readonly asyncEvents?: readonly string[];
+  /** The event sources the async events go to (`AsyncEvents`); by default every source. */
+  readonly asyncEventSources?: readonly string[];
+  /**
    * Deadlines of the callbacks in milliseconds (0: none), over `DEFAULT_CALL_DEADLINES_MS`. A call still
    * running at its deadline (an endless loop, a Promise that never settles) is stopped and fails with
    * `<callback> did not finish within <n> ms`; the plugin state stays usable.

@@ -1,3 +1,10 @@
+import { ASYNC } from '../capabilities/async/mixin';
+import {
+  checkAsyncInfo,
+  registerAsync,
+  type AsyncCheck,
+  type AsyncRegistration,
+} from '../capabilities/async/registration';
 import { LISTENING } from '../capabilities/listening/mixin';
 import type { ListeningCheck } from '../capabilities/listening/registration';
 import { DEFAULT_HEAP_LIMIT_MIB, resolveCallDeadlines } from './call-deadlines';
@@ -61,14 +68,16 @@ export type CapabilityCheck<P> = ConfigCheck<P> &
   ExtractionCheck<P> &
   ParsingCheck<P> &
   ListeningCheck<P> &
+  AsyncCheck<P> &
   (P extends
     | { readonly '~capability.sourcing': true }
     | { readonly '~capability.extraction': true }
     | { readonly '~capability.parsing': true }
     | { readonly '~capability.listening': true }
+    | { readonly '~capability.async': true }
     ? unknown
     : {
-        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin) and/or CaptureListening(BasePlugin)': never;
+        readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin), CaptureListening(BasePlugin) and/or AsyncEvents(BasePlugin)': never;
       });
 
 /** The capabilities a registered plugin exports symbols for. */
@@ -77,13 +86,14 @@ export interface Capabilities {
   readonly extraction: boolean;
   readonly parsing: boolean;
   readonly listening: boolean;
+  readonly async: boolean;
 }
 
 /**
  * Everything the host reads without a plugin state, computed once at registration and validated, plus
  * the factory for plugin objects.
  */
-export interface PluginRegistration extends ExtractionRegistration, ParsingRegistration {
+export interface PluginRegistration extends ExtractionRegistration, ParsingRegistration, AsyncRegistration {
   /** Marks the object for the build and the native bootstrap. */
   readonly kind: 'falco-plugin-registration';
   readonly info: Required<
@@ -129,15 +139,18 @@ export function registerPlugin<C extends PluginClass>(
     extraction: hasCapability(sample, EXTRACTION),
     parsing: hasCapability(sample, PARSING),
     listening: hasCapability(sample, LISTENING),
+    async: hasCapability(sample, ASYNC),
   };
   const setConfig = typeof (sample as { setConfig?: unknown }).setConfig === 'function';
   const info = validateInfo(sample.info(), capabilities, {
     ...capabilities,
     setConfig,
     eventSchemaVersion: sample.info().requiredEventSchemaVersion !== undefined,
+    dumpState: typeof (sample as { dumpState?: unknown }).dumpState === 'function',
   });
   const extraction = registerExtraction(sample, info, capabilities.extraction);
   const parsing = registerParsing(info, capabilities.parsing);
+  const async = registerAsync(info, capabilities.async);
   const initSchemaJson = sample.initSchema
     ? JSON.stringify(toJsonSchema(sample.initSchema, { strict: sample.strictInitSchema }))
     : '';
@@ -148,6 +161,7 @@ export function registerPlugin<C extends PluginClass>(
     setConfig,
     ...extraction,
     ...parsing,
+    ...async,
     initSchemaJson,
     callDeadlinesMs: resolveCallDeadlines(sample.info().callDeadlinesMs, []),
     heapLimitMiB: info.heapLimitMiB ?? DEFAULT_HEAP_LIMIT_MIB,
@@ -200,6 +214,7 @@ function validateInfo(
   checkSourcingInfo(info, capabilities.sourcing, problems);
   checkExtractionInfo(info, capabilities.extraction, problems);
   checkParsingInfo(info, capabilities.parsing, problems);
+  checkAsyncInfo(info, capabilities.async, problems);
   resolveCallDeadlines(info.callDeadlinesMs, problems);
   if (
     info.heapLimitMiB !== undefined &&

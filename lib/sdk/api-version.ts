@@ -5,7 +5,7 @@ export const PLUGIN_API_VERSION = { major: 3, minor: 12, patch: 0 } as const;
  * The plugin API minor each feature the SDK uses needs. A plugin requires, by default, the highest of those
  * it uses (see `defaultRequiredApiVersion`). It may require less: the SDK then reads no input member the older
  * host lacks and that feature is off (no host logger below 3.3: logs go to stderr; no value offsets below
- * 3.11; no sub-tables below 3.5). Capture listening and the event schema version cannot be off: requiring
+ * 3.11; no sub-tables below 3.5; no `dump_state` below 3.10). Capture listening and the event schema version cannot be off: requiring
  * less than they need fails to register.
  */
 export const API_MINOR_NEEDED = {
@@ -17,6 +17,8 @@ export const API_MINOR_NEEDED = {
   tables: 5,
   /** Capture listening and routines (`capture_open`, `capture_close`). */
   listening: 7,
+  /** `dump_state`, for async event producers with a `dumpState` method. */
+  dumpState: 10,
   /** Extract value offsets, which the SDK reports for every field (`ss_plugin_field_extract_input.value_offsets`). */
   extraction: 11,
   /** `get_required_event_schema_version`, for plugins that declare `requiredEventSchemaVersion`. */
@@ -33,6 +35,8 @@ export interface ApiNeeds {
   readonly setConfig: boolean;
   /** Whether the plugin declares a required event schema version. */
   readonly eventSchemaVersion: boolean;
+  /** Whether the plugin has a `dumpState` method (async events). */
+  readonly dumpState?: boolean;
 }
 
 type Feature = keyof typeof API_MINOR_NEEDED;
@@ -55,6 +59,7 @@ function essentialFeatures(needs: ApiNeeds): Feature[] {
 export function defaultRequiredApiVersion(needs: ApiNeeds): string {
   const features: Feature[] = ['logger', ...essentialFeatures(needs)];
   if (needs.setConfig) features.push('setConfig');
+  if (needs.dumpState) features.push('dumpState');
   if (needs.parsing || needs.extraction) features.push('tables');
   if (needs.extraction) features.push('extraction');
   return `3.${highest(features)?.minor ?? 0}.0`;

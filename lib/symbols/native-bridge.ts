@@ -1,3 +1,5 @@
+import { asyncExports, type AsyncExports } from '../capabilities/async/exports';
+import type { AsyncBackend } from '../capabilities/async/backend';
 import { listeningExports, type ListeningExports } from '../capabilities/listening/exports';
 import type { RoutinesBackend } from '../capabilities/listening/backend';
 import type { MetricsBackend } from '../capabilities/metrics/backend';
@@ -25,6 +27,8 @@ export interface NativePluginBinding {
   readonly routines: RoutinesBackend;
   /** The declarations of the plugin's metrics (`native/plugin/src/metrics`). */
   readonly metrics: MetricsBackend;
+  /** The host's async event handlers (`native/plugin/src/async`). */
+  readonly async: AsyncBackend;
 }
 
 /** The name under which the native layer links its binding (`process._linkedBinding(name)`). */
@@ -36,7 +40,7 @@ export const NATIVE_BINDING_NAME = 'falco_ts_plugin';
  * `exchange-layout.ts`.
  */
 export interface NativeExports
-  extends SourcingExports, ExtractionExports, ParsingExports, ConfigExports, ListeningExports {
+  extends SourcingExports, ExtractionExports, ParsingExports, ConfigExports, ListeningExports, AsyncExports {
   /** The static information, read once to check the build against the library. */
   readonly registration: PluginRegistration;
   init(config: string): MaybePromise<ReturnCode>;
@@ -68,6 +72,7 @@ export function createNativeExports(
         tables: native.tables,
         routines: native.routines,
         metrics: native.metrics,
+        async: native.async,
       });
       return symbols.init(config);
     },
@@ -79,5 +84,6 @@ export function createNativeExports(
     ...parsingExports(() => current().requireParsing()),
     ...configExports(() => current().config),
     ...listeningExports(() => current().requireListening()),
+    ...asyncExports(() => current().requireAsync()),
   };
 }

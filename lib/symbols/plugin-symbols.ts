@@ -1,3 +1,5 @@
+import type { AsyncBackend } from '../capabilities/async/backend';
+import { AsyncSymbols } from '../capabilities/async/symbols';
 import { ConfigSymbols } from '../capabilities/config/symbols';
 import type { RoutinesBackend } from '../capabilities/listening/backend';
 import type { MetricsBackend } from '../capabilities/metrics/backend';
@@ -29,6 +31,8 @@ export interface HostSide {
   readonly routines?: RoutinesBackend;
   /** The host's side of the metrics (`get_metrics` reads their values in place). */
   readonly metrics?: MetricsBackend;
+  /** The host's async event handlers as this state sees them (for plugins with async events). */
+  readonly async?: AsyncBackend;
 }
 
 /**
@@ -46,6 +50,8 @@ export class PluginSymbols {
   readonly parsing: ParsingSymbols | undefined;
   /** The capture listening symbols, when the plugin has `CaptureListening`. */
   readonly listening: ListeningSymbols | undefined;
+  /** The async event symbols, when the plugin has `AsyncEvents`. */
+  readonly async: AsyncSymbols | undefined;
   /** The config update symbol (every plugin exports it; one without `setConfig` refuses updates). */
   readonly config: ConfigSymbols;
 
@@ -55,7 +61,7 @@ export class PluginSymbols {
   ) {
     const state = new SharedState(registration, host.memory, host.log);
     this.state = state;
-    const { sourcing, extraction, parsing, listening } = registration.capabilities;
+    const { sourcing, extraction, parsing, listening, async } = registration.capabilities;
     this.sourcing = sourcing ? new SourcingSymbols(state) : undefined;
     const source = this.sourcing;
     this.extraction = extraction
@@ -64,6 +70,7 @@ export class PluginSymbols {
     this.parsing = parsing ? new ParsingSymbols(state) : undefined;
     this.config = new ConfigSymbols(state);
     this.listening = listening ? new ListeningSymbols(state, host.routines) : undefined;
+    this.async = async ? new AsyncSymbols(state, host.async) : undefined;
   }
 
   /** The control block shared with the host. */
@@ -120,6 +127,7 @@ export class PluginSymbols {
     const sourcing = this.sourcing;
     const handles = sourcing?.openHandles ?? [];
     this.listening?.stopAll();
+    this.async?.stopAll();
     return settle(
       () => Promise.all(handles.map((h) => sourcing?.close(h))).then(() => plugin?.destroy?.()),
       () => {
@@ -161,6 +169,13 @@ export class PluginSymbols {
     if (this.listening === undefined)
       throw new Error(`plugin ${this.registration.info.name} does not listen to captures`);
     return this.listening;
+  }
+
+  /** The async event symbols. @throws Error when the plugin has no `AsyncEvents`. */
+  requireAsync(): AsyncSymbols {
+    if (this.async === undefined)
+      throw new Error(`plugin ${this.registration.info.name} does not emit async events`);
+    return this.async;
   }
 
   /** The extraction symbols. @throws Error when the plugin has no `FieldExtraction`. */

@@ -10,6 +10,7 @@ import { extractField } from './extraction-driver';
 import { parseFieldSelector, type FieldSelector } from './field-selector';
 import { HarnessMemory } from './harness-memory';
 import { PluginCallError, type CapturedEvent, type ExtractedValue } from './harness-types';
+import { AsyncDriver, type ReceivedAsyncEvent } from './async-driver';
 import { HarnessThreadPool, ListeningDriver } from './listening-driver';
 import { MetricsDriver, type PublishedMetric } from './metrics-driver';
 import { ParsingDriver } from './parsing-driver';
@@ -55,8 +56,8 @@ export class PluginHarness {
     }
     checkRequiredApiVersion(registration.info.requiredApiVersion);
     this.tables = options.tables ?? new HarnessTables();
-    const { sourcing, extraction, parsing, listening } = registration.capabilities;
-    if (!sourcing && !extraction && !parsing && !listening) {
+    const { sourcing, extraction, parsing, listening, async } = registration.capabilities;
+    if (!sourcing && !extraction && !parsing && !listening && !async) {
       throw new Error(`plugin ${registration.info.name} has no capability`);
     }
     this.fields = JSON.parse(registration.fieldsJson) as FieldSpec[];
@@ -104,8 +105,17 @@ export class PluginHarness {
     const tables = this.tables.connect();
     const pool = new HarnessThreadPool();
     const metrics = new MetricsDriver(this.registration.info.name, memory);
-    const symbols = new PluginSymbols(this.registration, { memory, log, tables, routines: pool, metrics });
+    const asyncDriver = new AsyncDriver(this.registration.info.name, this.registration.asyncEventsJson);
+    const symbols = new PluginSymbols(this.registration, {
+      memory,
+      log,
+      tables,
+      routines: pool,
+      metrics,
+      async: asyncDriver,
+    });
     pool.attach((id) => symbols.requireListening().runRoutine(id));
+    asyncDriver.attach(symbols);
     tables.enter('init');
     let rc: ReturnCode;
     try {
@@ -118,7 +128,7 @@ export class PluginHarness {
       await symbols.destroy();
       throw new PluginCallError('init', message);
     }
-    return new PluginState(this, symbols, memory, tables, pool, metrics);
+    return new PluginState(this, symbols, memory, tables, pool, metrics, asyncDriver);
   }
 }
 
@@ -151,6 +161,7 @@ export class PluginState {
     /** The host's thread pool the plugin's routines run on. */
     readonly threadPool: HarnessThreadPool,
     private readonly metricsDriver: MetricsDriver,
+    private readonly asyncDriver: AsyncDriver,
   ) {
     const { registration } = harness;
     this.parsing = registration.capabilities.parsing ? new ParsingDriver(symbols, registration) : undefined;
@@ -194,6 +205,33 @@ export class PluginState {
   captureClose(): void {
     const listening = this.requireListening('capture_close');
     this.withTables('capture_close', () => listening.captureClose());
+  }
+
+  /**
+   * `plugin_set_async_event_handler`, as libsinsp calls it when a capture starts (a handler) and stops
+   * (NULL); `run` does both for a plugin with async events.
+   *
+   * @throws PluginCallError with the plugin's last error, or for a second handler without NULL first.
+   */
+  setAsyncHandler(installed: boolean): void {
+    this.requireAsync('set_async_event_handler');
+    this.asyncDriver.setHandler(installed);
+  }
+
+  /** The async events the host took since the last call (they are not given again). */
+  asyncEvents(): ReceivedAsyncEvent[] {
+    this.requireAsync('async events');
+    return this.asyncDriver.take();
+  }
+
+  /**
+   * `plugin_dump_state`, as libsinsp calls it when it writes a capture file: the events the plugin dumped.
+   *
+   * @throws PluginCallError with the plugin's last error.
+   */
+  dumpState(): ReceivedAsyncEvent[] {
+    this.requireAsync('dump_state');
+    return this.asyncDriver.dumpState();
   }
 
   /** `plugin_get_metrics`: the plugin's metrics as the host publishes them. */
@@ -281,7 +319,9 @@ export class PluginState {
     options: { open?: string; fields?: readonly string[]; maxEvents?: number } = {},
   ): Promise<RunRow[]> {
     const selectors = (options.fields ?? []).map((f) => parseFieldSelector(f, this.harness.fields));
+    const async = this.harness.registration.capabilities.async;
     if (this.listening) this.captureOpen();
+    if (async) this.setAsyncHandler(true);
     const capture = await this.open(options.open ?? '');
     const rows: RunRow[] = [];
     try {
@@ -299,6 +339,7 @@ export class PluginState {
       }
     } finally {
       await capture.close();
+      if (async) this.setAsyncHandler(false);
       if (this.listening) this.captureClose();
     }
     return rows;
@@ -341,6 +382,11 @@ export class PluginState {
     if (this.listening === undefined)
       throw new Error(`${call}: the plugin has no capture listening capability`);
     return this.listening;
+  }
+
+  private requireAsync(call: string): void {
+    if (!this.harness.registration.capabilities.async)
+      throw new Error(`${call}: the plugin has no async events capability`);
   }
 
   private requireExtraction(call: string): void {

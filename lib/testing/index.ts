@@ -11,6 +11,7 @@ export { Capture } from './sourcing-driver';
 export { HarnessTables } from './tables-driver';
 export { HarnessThreadPool } from './listening-driver';
 export type { PublishedMetric } from './metrics-driver';
+export type { ReceivedAsyncEvent } from './async-driver';
 export { pluginEvent } from './plugin-event';
 export type { PluginEventOptions } from './plugin-event';
 export type { ThreadSeed, TableDump } from './tables-driver';

@@ -1,14 +1,15 @@
 // Reads the plugin's payload from the `.falco_ts_payload` section of this library's own file.
 //
 // Layout (little-endian), written by lib/cli/payload.ts:
-//   "FALCOTS\0" magic, u32 format version (5), u32 flags (bit 0 sourcing, bit 1 extraction, bit 2
-//   parsing, bit 3 capture listening), u32 id, 10 strings as u32 length + bytes (required API version, version, name,
+//   "FALCOTS\0" magic, u32 format version (6), u32 flags (bit 0 sourcing, bit 1 extraction, bit 2
+//   parsing, bit 3 capture listening, bit 4 async events), u32 id, 10 strings as u32 length + bytes (required API version, version, name,
 //   description, contact, event source, fields JSON, init schema JSON, extract event sources JSON,
 //   bundle), u32 count + count u16 extract event types, the parse event sources JSON as a string,
 //   u32 count + count u16 parse event types,
 //   u32 count + count u32 call deadlines in ms (0: none), in the order of kDeadlineCallbacks
 //   (lib/plugins/call-deadlines.ts DEADLINE_CALLBACKS), u32 heap limit in MiB (0: V8's default),
-//   the required event schema version as a string ("" when the plugin declares none), u32 padding length + that many zero bytes, then the code cache as a string (u32 length + bytes,
+//   the required event schema version as a string ("" when the plugin declares none), the async event
+//   names and the async event sources as JSON strings, u32 padding length + that many zero bytes, then the code cache as a string (u32 length + bytes,
 //   16-byte aligned in the file; empty when the build made none). The code cache is not read: it is
 //   mapped from the file (PayloadCodeCache) and its pages are dropped after each environment's start.
 #include <dlfcn.h>
@@ -34,7 +35,7 @@ namespace {
 
 constexpr char kSectionName[] = ".falco_ts_payload";
 constexpr char kMagic[8] = {'F', 'A', 'L', 'C', 'O', 'T', 'S', '\0'};
-constexpr uint32_t kFormatVersion = 5;
+constexpr uint32_t kFormatVersion = 6;
 
 class File {
  public:
@@ -196,6 +197,8 @@ void Decode(const File& file, Section section, PluginMetadata& m) {
   for (uint32_t i = 0; i < deadlines; i++) m.call_deadlines_ms.push_back(r.U32());
   m.heap_limit_mib = r.U32();
   m.required_event_schema_version = r.String();
+  m.async_events_json = r.String();
+  m.async_event_sources_json = r.String();
   r.Discard(r.U32());  // alignment of the code cache
   MapCodeCache(file, r.Skip());
 }

@@ -2,6 +2,7 @@
 
 #include <napi.h>
 
+#include "async/async_binding.h"
 #include "listening/routines_binding.h"
 #include "metrics/metrics_binding.h"
 #include "plugin_state.h"
@@ -61,6 +62,7 @@ napi_value InitPluginBinding(napi_env env, napi_value exports) {
     InitTablesBinding(napi, object);
     InitRoutinesBinding(napi, object);
     InitMetricsBinding(napi, object);
+    InitAsyncBinding(napi, object);
     return exports;
   } catch (...) {
     return exports;

@@ -36,6 +36,9 @@ struct PluginMetadata {
   bool listening = false;
   // What get_required_event_schema_version answers ("" when the plugin declares none: not exported).
   std::string required_event_schema_version;
+  // What get_async_events and get_async_event_sources answer (JSON arrays).
+  std::string async_events_json;
+  std::string async_event_sources_json;
   // The library's own path as the host loaded it, and why the payload could not be read ("" when it was).
   std::string library_path;
   std::string load_error;
@@ -46,6 +49,7 @@ constexpr uint32_t kPayloadSourcing = 1;
 constexpr uint32_t kPayloadExtraction = 2;
 constexpr uint32_t kPayloadParsing = 4;
 constexpr uint32_t kPayloadListening = 8;
+constexpr uint32_t kPayloadAsync = 16;
 
 // The callbacks with a deadline, in the payload's order (lib/plugins/call-deadlines.ts).
 enum DeadlineCallback : int {
@@ -63,6 +67,8 @@ enum DeadlineCallback : int {
   kDeadlineCaptureClose = 11,
   kDeadlineRoutine = 12,
   kDeadlineSetConfig = 13,
+  kDeadlineSetAsyncHandler = 14,
+  kDeadlineDumpState = 15,
   kNoDeadline = -1,
 };
 
