@@ -39,12 +39,15 @@ run <lib.so>
   Load the source plugin (and any --extractor), validate the init configs
   against the plugins' init schemas, then for every state:
   init (every plugin) -> event schema version check -> --set-config due at 0
-  -> capture_open (listening plugins) -> open -> next_batch loop (each event
-  handed to parse_event of every loaded parser of its source and type, then
-  the requested fields extracted, one field per extract_fields call; then the
-  --set-config due after it, and --metrics-every) -> close -> capture_close
-  (each followed by the stop of that plugin's routines) -> --metrics (the
-  capture_open .. --metrics part --captures times) -> --dump-table -> destroy.
+  -> capture_open (listening plugins) -> set_async_event_handler (async
+  plugins) -> open -> next_batch loop (each event handed to parse_event of
+  every loaded parser of its source and type, then the requested fields
+  extracted, one field per extract_fields call; then the async events pushed
+  so far, each printed as a line {"async":name,"plugin":p,"data":text}, the
+  --set-config due after it, and --metrics-every) -> close -> --dump-state ->
+  set_async_event_handler(NULL) -> capture_close (each followed by the stop of
+  that plugin's routines) -> --metrics (the capture_open .. --metrics part
+  --captures times) -> --dump-table -> destroy.
 
   --config <json>           init config of the source plugin (default "";
                             with an init schema, "" becomes "{}")
@@ -68,6 +71,10 @@ run <lib.so>
                             --set-config is applied (default 0: right after
                             the init of all plugins, before capture_open);
                             not applied if the capture ends before event n
+  --dump-state              at the end of each capture, before the async
+                            handlers are reset, dump_state of every plugin
+                            exporting it; its events print as async lines
+                            with "dump":true (text: a trailing " dump")
   --metrics                 at the end of each capture (after capture_close,
                             before destroy) print on stderr, for every plugin
                             exporting get_metrics, one line per metric:
@@ -311,6 +318,9 @@ int main(int argc, char** argv) {
             } else if (a == "--set-config-at") {
                 if (!have_set_config) usage_error("--set-config-at must follow a --set-config");
                 plugin_spec(set_config_plugin).set_configs.back().after = parse_count(a, take(), 0);
+            } else if (a == "--dump-state") {
+                flag();
+                opts.dump_state = true;
             } else if (a == "--metrics") {
                 flag();
                 opts.metrics = true;

@@ -52,6 +52,11 @@ public:
     const ss_plugin_table_writer_vtable& table_writer() const { return writer_; }
     ss_plugin_table_writer_vtable_ext* table_writer_ext() { return &writer_ext_; }
 
+    // What the async event handler of the host's AsyncDriver finds the
+    // plugin by (set once, before the handler is given).
+    void bind_async(void* producer) { async_ = producer; }
+    void* async() const { return async_; }
+
     // The thread pool the plugin's routines run on (capture listening): set
     // once, before the plugin is given the routine vtable.
     void bind_routines(ThreadPool& pool) { routines_ = &pool; }
@@ -72,6 +77,7 @@ private:
     std::function<std::string()> plugin_last_error_;
     TableRegistry& registry_;
     ThreadPool* routines_ = nullptr;
+    void* async_ = nullptr;
     OwnerTables owned_;
     bool leak_reported_[static_cast<size_t>(TableCall::Count)] = {};
     ss_plugin_init_tables_input tables_{};

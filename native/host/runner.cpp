@@ -15,6 +15,7 @@
 #include "field_request.hpp"
 #include "json_text.hpp"
 #include "listening_driver.hpp"
+#include "async_driver.hpp"
 #include "metrics_driver.hpp"
 #include "plugin_library.hpp"
 #include "plugin_state.hpp"
@@ -60,6 +61,7 @@ struct Drivers {
     ConfigDriver& config;
     MetricsDriver& metrics;
     ListeningDriver& listening;
+    AsyncDriver& async;
 };
 
 // One thread of the run: its cycles of init -> capture_open -> open -> event
@@ -133,7 +135,9 @@ private:
         // stopped) comes before they are destroyed
         ListeningDriver listening(pool_, errors_);
         for (const auto& st : states) listening.attach(*st);
-        Drivers drivers{parsing, extraction, config, metrics, listening};
+        AsyncDriver async(errors_);
+        for (const auto& st : states) async.attach(*st);
+        Drivers drivers{parsing, extraction, config, metrics, listening, async};
         for (uint64_t k = 0; k < sh_.opts.captures && !g_stop; k++) {
             capture(*states[0], drivers);
             if (sh_.opts.metrics) report_metrics(metrics);
@@ -144,10 +148,14 @@ private:
     // capture_open -> the source's capture -> capture_close.
     void capture(PluginState& src, Drivers& d) {
         d.listening.open();
+        d.async.open();
         {
             MetricsPoller poller(d.metrics, sh_.opts.metrics_poll_ms, errors_.context());
             capture_source(src, d);
         }
+        if (sh_.opts.dump_state) d.async.dump();
+        d.async.close();
+        print_async(d.async);
         d.listening.close();
     }
 
@@ -164,6 +172,7 @@ private:
                 ss_plugin_event* evt = nullptr;
                 const auto r = inst.next(evt);
                 if (r == SourceInstance::Next::Timeout) {
+                    print_async(d.async);
                     flush(true);
                     report_progress(inst);
                     continue;
@@ -189,6 +198,7 @@ private:
                 t_.events++;
                 process_event(inst, d.parsing, d.extraction,
                               DeliveredEvent(evt, evtnum, sh_.source_name.c_str()));
+                print_async(d.async);
                 d.config.after_event(evtnum);
                 if (opts.metrics_every != 0 && evtnum % opts.metrics_every == 0) report_metrics(d.metrics);
                 if (out_.size() >= (1u << 16)) flush(false);
@@ -238,6 +248,29 @@ private:
         if (sh_.opts.quiet) return;
         sh_.out.write(out_);
         if (force_stdio) sh_.out.flush();
+    }
+
+    // The async events taken so far, each as a line among the events':
+    // {"async":name,"plugin":p,"data":text[,"dump":true]} with --json, else
+    // "async plugin=p name=n data=text[ dump]".
+    void print_async(AsyncDriver& async) {
+        for (const AsyncEvent& e : async.take()) {
+            if (sh_.opts.quiet) continue;
+            if (sh_.opts.json) {
+                out_ += "{\"async\":";
+                append_json_string(out_, e.name);
+                out_ += ",\"plugin\":";
+                append_json_string(out_, e.plugin);
+                out_ += ",\"data\":";
+                append_json_string(out_, e.data);
+                if (e.dump) out_ += ",\"dump\":true";
+                out_ += "}\n";
+            } else {
+                out_ += "async plugin=" + e.plugin + " name=" + e.name + " data=";
+                append_text(out_, e.data);
+                out_ += e.dump ? " dump\n" : "\n";
+            }
+        }
     }
 
     void report_open_params(const PluginState& st) {
@@ -373,10 +406,11 @@ int run_command(const RunOptions& opts, Clock::time_point t0) {
     sh.plugins.push_back(sh.source);
     for (const auto& e : opts.extractors) {
         const auto* lib = load(e.path);
-        if (!lib->has(CAP_EXTRACTION) && !lib->has(CAP_PARSING) && !lib->has(CAP_CAPTURE_LISTENING)) {
+        if (!lib->has(CAP_EXTRACTION) && !lib->has(CAP_PARSING) && !lib->has(CAP_CAPTURE_LISTENING) &&
+            !lib->has(CAP_ASYNC)) {
             throw HostError("plugin " + lib->name() +
-                            " has no field extraction, event parsing or capture listening: cannot use it as "
-                            "--extractor");
+                            " has no field extraction, event parsing, capture listening or async events: cannot "
+                            "use it as --extractor");
         }
         sh.plugins.push_back(lib);
     }

@@ -48,6 +48,7 @@ struct RunOptions {
     uint64_t captures = 1;                // --captures: captures per plugin state
     ThreadsSeed threads;                  // --threads: the threads table's entries at each init
     std::vector<std::string> dump_tables; // --dump-table: printed at the end of each capture
+    bool dump_state = false;              // --dump-state: dump_state at the end of each capture
     bool metrics = false;                 // --metrics: get_metrics at the end of each capture
     uint64_t metrics_every = 0;           // --metrics-every: also after every n'th event (0: never)
     unsigned metrics_poll_ms = 0;         // --metrics-poll: from a thread of its own (0: never)
