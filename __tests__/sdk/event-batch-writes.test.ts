@@ -104,3 +104,75 @@ describe('EventBatch.write', () => {
     expect(payloads()).toEqual([Buffer.from([9, 8, 7]), Buffer.from('x')]);
   });
 });
+
+describe('EventBatch.writeEvent', () => {
+  /** A complete event: header, u32 parameter lengths, the parameters. */
+  function frame(type: number, params: Uint8Array[], ts = 5n): Uint8Array {
+    const size = 26 + 4 * params.length + params.reduce((n, p) => n + p.length, 0);
+    const bytes = new Uint8Array(size);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, ts, true);
+    view.setBigInt64(8, 42n, true);
+    view.setUint32(16, size, true);
+    view.setUint16(20, type, true);
+    view.setUint32(22, params.length, true);
+    params.forEach((p, i) => view.setUint32(26 + 4 * i, p.length, true));
+    let at = 26 + 4 * params.length;
+    for (const p of params) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    return bytes;
+  }
+  const u32 = (v: number) => new Uint8Array(new Uint32Array([v]).buffer);
+
+  function batchWithId(pluginId: number) {
+    const memory = new HarnessMemory();
+    const batch = new EventBatch(memory, 1, { maxEventSize: 64 }, pluginId);
+    const events = () => splitBatch(memory.get(BufferKind.Batch, 1), batch.length, pluginId, () => 7n);
+    return { batch, events };
+  }
+
+  it('takes any event type as it is from a source without an id, among plugin events', () => {
+    const { batch, events } = batchWithId(0);
+    const syscall = frame(293, [u32(3), Buffer.from('/bin/ls\0')]);
+    batch.writeEvent(syscall);
+    syscall.fill(0); // copied: the caller may reuse its bytes
+    const out = events();
+    expect(out).toHaveLength(1);
+    expect(Buffer.from(out[0].bytes)).toEqual(Buffer.from(frame(293, [u32(3), Buffer.from('/bin/ls\0')])));
+  });
+
+  it('takes plugin events with the plugin id or 0 from a source with an id, and nothing else', () => {
+    const { batch, events } = batchWithId(999);
+    batch.writeEvent(frame(322, [u32(0), Buffer.from('a')]));
+    batch.writeEvent(frame(322, [u32(999), Buffer.from('b')]));
+    expect(events().map((e) => Buffer.from(e.bytes.subarray(38)).toString())).toEqual(['a', 'b']);
+    expect(() => batch.writeEvent(frame(293, [u32(3)]))).toThrow(
+      'writeEvent: event type 293 refused: a plugin with an event source id (999) emits only plugin events (type 322); a source of other event types declares no id',
+    );
+    expect(() => batch.writeEvent(frame(322, [u32(5), Buffer.from('c')]))).toThrow(
+      "writeEvent: the plugin event's plugin id 5 is not the plugin's (999); 0 lets the host fill it in",
+    );
+    expect(batch.length).toBe(2);
+  });
+
+  it('refuses a malformed frame, naming the problem, and writes nothing', () => {
+    const { batch } = batchWithId(0);
+    expect(() => batch.writeEvent(new Uint8Array(10))).toThrow(
+      'writeEvent: an event of 10 bytes is shorter than the 26-byte header',
+    );
+    const wrongLen = frame(293, [u32(3)]);
+    new DataView(wrongLen.buffer).setUint32(16, 99, true);
+    expect(() => batch.writeEvent(wrongLen)).toThrow(
+      "writeEvent: the event's len (99) is not its size (34 bytes)",
+    );
+    const badPluginEvent = frame(322, [u32(0), Buffer.from('x')]);
+    new DataView(badPluginEvent.buffer).setUint32(30, 5, true);
+    expect(() => batch.writeEvent(badPluginEvent)).toThrow(
+      "writeEvent: the plugin event's parameter lengths (4, 5) do not add up to its len (39)",
+    );
+    expect(() => batch.writeEvent(frame(293, [new Uint8Array(100)]))).toThrow(EventTooLargeError);
+    expect(batch.length).toBe(0);
+  });
+});

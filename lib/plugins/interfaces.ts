@@ -35,6 +35,11 @@ export interface PluginInfo {
   readonly eventSource?: string;
   /** The event sources an extractor accepts; default: its own source, or every source. */
   readonly extractEventSources?: readonly string[];
+  /**
+   * The event type codes an extractor accepts (`get_extract_event_types`); default: plugin events (322)
+   * only. An extractor of libsinsp's own events (syscall events) lists their types.
+   */
+  readonly extractEventTypes?: readonly number[];
   /** The event sources a parser accepts (`EventParsing`); default: its own source, or every source. */
   readonly parseEventSources?: readonly string[];
   /** The event type codes a parser accepts (`EventParsing`); default: every type. */

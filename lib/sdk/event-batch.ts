@@ -1,6 +1,15 @@
 import { BufferKind } from '../symbols/exchange-layout';
 import { grownBuffer, type HostMemory } from '../symbols/host-memory';
-import { EVENT_TS_OFFSET, PLUGIN_EVENT_PAYLOAD_OFFSET, writePluginEventFrame } from './event-layout';
+import {
+  EVENT_HEADER_SIZE,
+  EVENT_LEN_OFFSET,
+  EVENT_NPARAMS_OFFSET,
+  EVENT_TS_OFFSET,
+  EVENT_TYPE_OFFSET,
+  PLUGIN_EVENT_PAYLOAD_OFFSET,
+  PLUGIN_EVENT_TYPE,
+  writePluginEventFrame,
+} from './event-layout';
 import { utf8Write, writeShortAscii } from './utf8-write';
 
 /** Default number of events per batch (as the Go SDK). */
@@ -62,11 +71,14 @@ export class EventBatch {
   private lastTimestampLow = 0;
   private lastTimestampHigh = 0;
 
-  /** @internal */
+  /**
+   * @internal `pluginId`: the plugin's event source id (0: none), which decides what `writeEvent` takes.
+   */
   constructor(
     private readonly memory: HostMemory,
     private readonly handle: number,
     options: BatchOptions = {},
+    private readonly pluginId = 0,
   ) {
     this.capacity = positiveInteger(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batchSize');
     this.maxEventSize = positiveInteger(options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE, 'maxEventSize');
@@ -125,6 +137,28 @@ export class EventBatch {
     const at = this.begin(size); // may move the batch to a larger buffer
     this.bytes.set(data, at);
     this.commit(size, timestamp);
+  }
+
+  /**
+   * Appends one complete libscap event, as it is (header, parameter lengths, parameters; e.g. from
+   * `encodeSyscallEvent`): for sources that replay syscall-shaped events. The host takes such events only
+   * from a plugin without an event source id; a plugin with one emits plugin events (type 322) only, with
+   * its own id or 0. The bytes are copied: `event` may be reused once this returns.
+   *
+   * @throws Error naming the problem for a malformed frame (shorter than its header, a length that is not
+   * its own) or an event the host would refuse; EventTooLargeError past `maxEventSize` (counted over the
+   * event's parameters); BatchFullError when the batch is full.
+   */
+  writeEvent(event: Uint8Array): void {
+    const size = event.length - PLUGIN_EVENT_PAYLOAD_OFFSET;
+    const problem = checkEventFrame(event, this.pluginId);
+    if (problem !== undefined) throw new Error(`writeEvent: ${problem}`);
+    if (this.count >= this.capacity) throw new BatchFullError(this.capacity);
+    if (size > this.maxEventSize) throw new EventTooLargeError(size, this.maxEventSize);
+    this.ensure(this.used + event.length);
+    this.bytes.set(event, this.used);
+    this.used += event.length;
+    this.count++;
   }
 
   /**
@@ -209,6 +243,33 @@ export class EventBatch {
     this.view = new DataView(this.buffer);
     this.memory.adopt(BufferKind.Batch, this.handle, this.buffer);
   }
+}
+
+/** Why the host would refuse a complete event from a plugin with this id, or undefined. */
+function checkEventFrame(event: Uint8Array, pluginId: number): string | undefined {
+  if (!(event instanceof Uint8Array)) return 'the event must be a Uint8Array';
+  if (event.length < EVENT_HEADER_SIZE)
+    return `an event of ${event.length} bytes is shorter than the ${EVENT_HEADER_SIZE}-byte header`;
+  const view = new DataView(event.buffer, event.byteOffset, event.byteLength);
+  const len = view.getUint32(EVENT_LEN_OFFSET, true);
+  if (len !== event.length) return `the event's len (${len}) is not its size (${event.length} bytes)`;
+  const type = view.getUint16(EVENT_TYPE_OFFSET, true);
+  const nparams = view.getUint32(EVENT_NPARAMS_OFFSET, true);
+  const pluginEvent = type === PLUGIN_EVENT_TYPE;
+  if (pluginId !== 0 && !pluginEvent) {
+    return `event type ${type} refused: a plugin with an event source id (${pluginId}) emits only plugin events (type ${PLUGIN_EVENT_TYPE}); a source of other event types declares no id`;
+  }
+  if (!pluginEvent) return undefined;
+  if (nparams !== 2 || len < PLUGIN_EVENT_PAYLOAD_OFFSET)
+    return `a plugin event has 2 parameters and at least ${PLUGIN_EVENT_PAYLOAD_OFFSET} bytes (it has ${nparams}, ${len} bytes)`;
+  const idLength = view.getUint32(EVENT_HEADER_SIZE, true);
+  const payloadLength = view.getUint32(EVENT_HEADER_SIZE + 4, true);
+  if (idLength !== 4 || PLUGIN_EVENT_PAYLOAD_OFFSET + payloadLength !== len)
+    return `the plugin event's parameter lengths (${idLength}, ${payloadLength}) do not add up to its len (${len})`;
+  const id = view.getUint32(EVENT_HEADER_SIZE + 8, true);
+  if (id !== 0 && id !== pluginId)
+    return `the plugin event's plugin id ${id} is not the plugin's (${pluginId}); 0 lets the host fill it in`;
+  return undefined;
 }
 
 function positiveInteger(value: number, name: string): number {

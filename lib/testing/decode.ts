@@ -107,18 +107,23 @@ export function splitBatch(
     const len = view.getUint32(at + EVENT_LEN_OFFSET, true);
     const type = view.getUint16(at + EVENT_TYPE_OFFSET, true);
     const nparams = view.getUint32(at + EVENT_NPARAMS_OFFSET, true);
-    if (
-      type !== PLUGIN_EVENT_TYPE ||
-      nparams !== 2 ||
-      len < PLUGIN_EVENT_PAYLOAD_OFFSET ||
-      at + len > buffer.byteLength
-    ) {
+    if (len < EVENT_HEADER_SIZE || at + len > buffer.byteLength)
+      throw new Error(`batch event ${i}: ${len} bytes do not fit the batch`);
+    const bytes = new Uint8Array(buffer.slice(at, at + len));
+    const eventView = new DataView(bytes.buffer);
+    if (type !== PLUGIN_EVENT_TYPE && pluginId === 0) {
+      // a source without an id may emit any event type, as it is
+      if (eventView.getBigUint64(EVENT_TS_OFFSET, true) === TIMESTAMP_NOW)
+        eventView.setBigUint64(EVENT_TS_OFFSET, now(), true);
+      events.push({ bytes, timestamp: eventView.getBigUint64(EVENT_TS_OFFSET, true), pluginId });
+      at += len;
+      continue;
+    }
+    if (type !== PLUGIN_EVENT_TYPE || nparams !== 2 || len < PLUGIN_EVENT_PAYLOAD_OFFSET) {
       throw new Error(
         `batch event ${i}: malformed plugin event (type ${type}, ${nparams} params, ${len} bytes)`,
       );
     }
-    const bytes = new Uint8Array(buffer.slice(at, at + len));
-    const eventView = new DataView(bytes.buffer);
     const declaredId = eventView.getUint32(PLUGIN_EVENT_PAYLOAD_OFFSET - 4, true);
     if (declaredId !== 0 && declaredId !== pluginId) {
       throw new Error(`batch event ${i}: plugin id ${declaredId} differs from the plugin's id ${pluginId}`);

@@ -1,3 +1,4 @@
+import { EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
 import Ajv, { type ErrorObject } from 'ajv';
 import type { LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
@@ -130,6 +131,11 @@ export class PluginHarness {
     }
     return new PluginState(this, symbols, memory, tables, pool, metrics, asyncDriver);
   }
+}
+
+/** The libscap type of an event. */
+function eventType(event: CapturedEvent): number {
+  return new DataView(event.bytes.buffer, event.bytes.byteOffset).getUint16(EVENT_TYPE_OFFSET, true);
 }
 
 /** What `PluginState.run` returns for each event. */
@@ -328,12 +334,16 @@ export class PluginState {
       const source = this.harness.registration.info.eventSource ?? '';
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
         if (this.parsing?.accepts(event, source)) this.parse(event, source);
+        const type = eventType(event);
         const fields: Record<string, ExtractedValue> = {};
-        for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
+        if (this.harness.registration.extractEventTypes.includes(type)) {
+          for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
+        }
         rows.push({
           number: event.number,
           timestamp: event.timestamp,
-          plugininfo: this.eventToString(event),
+          // the host asks event_to_string of the plugin's own plugin events only
+          plugininfo: type === PLUGIN_EVENT_TYPE ? this.eventToString(event) : '',
           fields,
         });
       }

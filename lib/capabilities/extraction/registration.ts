@@ -22,19 +22,33 @@ export interface ExtractionRegistration {
    * means the host's default: the plugin's own source for a source plugin, every source otherwise.
    */
   readonly extractEventSourcesJson: string;
-  /** The event types extraction accepts (`get_extract_event_types`): plugin events. */
+  /** The event types extraction accepts (`get_extract_event_types`): the declared ones, or plugin events. */
   readonly extractEventTypes: readonly number[];
 }
 
 /** The problems of the plugin info for field extraction (`has`: whether the plugin composes it). */
 export function checkExtractionInfo(info: PluginInfo, has: boolean, problems: string[]): void {
-  if (info.extractEventSources === undefined) return;
-  if (!has) problems.push('extractEventSources is only for plugins with FieldExtraction');
+  if (info.extractEventSources !== undefined) {
+    if (!has) problems.push('extractEventSources is only for plugins with FieldExtraction');
+    if (
+      !Array.isArray(info.extractEventSources) ||
+      info.extractEventSources.some((s) => typeof s !== 'string' || s === '')
+    ) {
+      problems.push('extractEventSources must be an array of non-empty strings');
+    }
+  }
+  const types = info.extractEventTypes;
+  if (types !== undefined && !has)
+    problems.push('extractEventTypes is only for plugins with FieldExtraction');
   if (
-    !Array.isArray(info.extractEventSources) ||
-    info.extractEventSources.some((s) => typeof s !== 'string' || s === '')
+    types !== undefined &&
+    (!Array.isArray(types) ||
+      types.length === 0 ||
+      types.some((t) => !Number.isInteger(t) || t < 0 || t > 0xffff))
   ) {
-    problems.push('extractEventSources must be an array of non-empty strings');
+    problems.push(
+      'extractEventTypes must be a non-empty array of event type codes (integers from 0 to 65535)',
+    );
   }
 }
 
@@ -70,6 +84,6 @@ export function registerExtraction(
   return {
     fieldsJson: fieldsToJson(fields),
     extractEventSourcesJson,
-    extractEventTypes: [PLUGIN_EVENT_TYPE],
+    extractEventTypes: [...new Set(info.extractEventTypes ?? [PLUGIN_EVENT_TYPE])].sort((a, b) => a - b),
   };
 }

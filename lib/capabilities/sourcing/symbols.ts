@@ -88,7 +88,7 @@ export class SourcingSymbols {
           .batchOptions;
         this.instances.set(handle, {
           instance,
-          batch: new EventBatch(this.state.memory, handle, options),
+          batch: new EventBatch(this.state.memory, handle, options, this.state.registration.info.id ?? 0),
           eof: false,
         });
         return handle;
