@@ -67,8 +67,12 @@ describe('registration', () => {
       extractor({ requiredApiVersion: '3.x' }),
       'is not a MAJOR.MINOR.PATCH version',
     ],
-    ['a source without id', source({ eventSource: 's' }), 'an event source needs a non-zero id'],
-    ['a source without event source', source({ id: 999 }), 'an event source needs eventSource'],
+    [
+      'a source without id',
+      source({ eventSource: 's' }),
+      'an event source with eventSource needs a non-zero id',
+    ],
+    ['a source without event source', source({ id: 999 }), 'an event source with an id needs eventSource'],
     ['a source named syscall', source({ id: 999, eventSource: 'syscall' }), 'reserved for the host'],
     [
       'an id on an extractor',

@@ -133,6 +133,11 @@ export class PluginHarness {
   }
 }
 
+/** The source of a plugin's own events: its eventSource, or the host's "syscall" for a source without one. */
+function ownSource(registration: PluginRegistration): string {
+  return registration.info.eventSource ?? (registration.capabilities.sourcing ? 'syscall' : '');
+}
+
 /** The libscap type of an event. */
 function eventType(event: CapturedEvent): number {
   return new DataView(event.bytes.buffer, event.bytes.byteOffset).getUint16(EVENT_TYPE_OFFSET, true);
@@ -181,7 +186,7 @@ export class PluginState {
    * @throws Error when the plugin does not parse, or would not be handed this event (its parse sources and
    * types); PluginCallError when it fails, with its last error.
    */
-  parse(event: CapturedEvent, source = this.harness.registration.info.eventSource ?? ''): void {
+  parse(event: CapturedEvent, source = ownSource(this.harness.registration)): void {
     const parsing = this.parsing;
     if (parsing === undefined) throw new Error('parse_event: the plugin has no event parsing capability');
     if (!parsing.accepts(event, source)) {
@@ -331,7 +336,7 @@ export class PluginState {
     const capture = await this.open(options.open ?? '');
     const rows: RunRow[] = [];
     try {
-      const source = this.harness.registration.info.eventSource ?? '';
+      const source = ownSource(this.harness.registration);
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
         if (this.parsing?.accepts(event, source)) this.parse(event, source);
         const type = eventType(event);

@@ -18,7 +18,7 @@ export class ParsingDriver {
     registration: PluginRegistration,
   ) {
     const declared = JSON.parse(registration.parseEventSourcesJson) as string[];
-    const own = registration.capabilities.sourcing ? registration.info.eventSource : undefined;
+    const own = registration.capabilities.sourcing ? (registration.info.eventSource ?? 'syscall') : undefined;
     // libsinsp's rule: a source plugin always parses its own source, beside those it declares; no source
     // at all means every source
     this.sources = own && !declared.includes(own) ? [...declared, own] : declared;

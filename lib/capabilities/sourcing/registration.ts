@@ -13,8 +13,13 @@ export type SourcingCheck<P> = P extends { readonly '~capability.sourcing': true
 /** The problems of the plugin info for event sourcing (`has`: whether the plugin composes it). */
 export function checkSourcingInfo(info: PluginInfo, has: boolean, problems: string[]): void {
   if (has) {
-    if (!info.id) problems.push('an event source needs a non-zero id (999 is reserved for development)');
-    if (!info.eventSource) problems.push('an event source needs eventSource');
+    // Without an id, a source produces events of the host's own source ("syscall"), of any type: a
+    // replay of syscall-shaped events. With one, plugin events of its eventSource.
+    if (!info.id && info.eventSource !== undefined)
+      problems.push(
+        'an event source with eventSource needs a non-zero id (999 is reserved for development); a source of syscall events declares neither',
+      );
+    if (info.id && !info.eventSource) problems.push('an event source with an id needs eventSource');
     if (info.eventSource === 'syscall') problems.push('eventSource "syscall" is reserved for the host');
   } else if (info.eventSource !== undefined || info.id !== undefined) {
     problems.push('id and eventSource are only for plugins with EventSourcing');
