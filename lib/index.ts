@@ -47,6 +47,7 @@ export type {
 } from './capabilities/listening/interfaces';
 export type { SetConfig } from './capabilities/config/interfaces';
 export type { AsyncEventEmitter, AsyncEventSource, DumpState } from './capabilities/async/interfaces';
+export * from './sdk/syscall';
 export { PluginMetrics, Metric } from './capabilities/metrics/metrics';
 export type { MetricSpec } from './capabilities/metrics/metrics';
 export { MAX_METRICS } from './capabilities/metrics/backend';

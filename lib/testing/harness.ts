@@ -308,6 +308,12 @@ export class PluginState {
     options: { wantOffsets?: boolean } = { wantOffsets: true },
   ): { value: ExtractedValue; offsets: { start: number; length: number }[] | undefined } {
     this.requireExtraction('extract_fields');
+    const types = this.harness.registration.extractEventTypes;
+    if (!types.includes(eventType(event))) {
+      throw new Error(
+        `extract_fields: the host does not hand events of type ${eventType(event)} to this plugin (its extractEventTypes: ${types.join(', ')})`,
+      );
+    }
     const selector = typeof field === 'string' ? parseFieldSelector(field, this.harness.fields) : field;
     this.loadEvent(event);
     const wantOffsets = options.wantOffsets === true;

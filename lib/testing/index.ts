@@ -14,6 +14,8 @@ export type { PublishedMetric } from './metrics-driver';
 export type { ReceivedAsyncEvent } from './async-driver';
 export { pluginEvent } from './plugin-event';
 export type { PluginEventOptions } from './plugin-event';
+export { syscallEvent } from './syscall-event';
+export type { SyscallEventOptions } from './syscall-event';
 export type { ThreadSeed, TableDump } from './tables-driver';
 export type { BatchResult } from './sourcing-driver';
 export { parseFieldSelector } from './field-selector';

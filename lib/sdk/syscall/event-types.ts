@@ -61,6 +61,17 @@ export function syscallEventKey(type: number): SyscallEventKey | undefined {
   return KEY_BY_TYPE.get(type);
 }
 
+/**
+ * The type numbers of events, by key: what a plugin of syscall events declares in `extractEventTypes` or
+ * `parseEventTypes` for the events its code reads.
+ *
+ * @example
+ * extractEventTypes: syscallEventTypes('execve_x', 'execveat_x'), // [293, 331]
+ */
+export function syscallEventTypes(...keys: SyscallEventKey[]): number[] {
+  return [...new Set(keys.map((key) => SYSCALL_EVENTS[key].type))].sort((a, b) => a - b);
+}
+
 /** The schema entry of an event key, as the untyped `EventSpec`. */
 export function eventSpec(key: SyscallEventKey): EventSpec {
   return SYSCALL_EVENTS[key];

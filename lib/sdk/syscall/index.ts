@@ -27,6 +27,7 @@ export {
   SYSCALL_EVENTS,
   META_EVENTS,
   syscallEventKey,
+  syscallEventTypes,
   paramLengthSize,
 } from './event-types';
 /** The key and the schema entry type of an event. */
