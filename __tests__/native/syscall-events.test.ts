@@ -9,11 +9,13 @@ import { buildTsPlugin, jsonLines, repoRoot, runHost } from './build-native';
 let replay = '';
 let cmdline = '';
 let faulty = '';
+let counter = '';
 
 beforeAll(async () => {
   replay = await buildTsPlugin(path.join(repoRoot, 'examples/syscall/replay.ts'), 'syscall-replay');
   cmdline = await buildTsPlugin(path.join(repoRoot, 'examples/syscall/cmdline.ts'), 'syscall-cmdline');
   faulty = await buildTsPlugin(path.join(__dirname, 'fixtures/ts/syscall-faulty.ts'), 'syscall-faulty');
+  counter = await buildTsPlugin(path.join(__dirname, 'fixtures/ts/exec-counter.ts'), 'exec-counter');
 }, 600_000);
 
 const FIELDS = 'cmdline.exe,cmdline.argc,cmdline.len';
@@ -49,6 +51,28 @@ describe('syscall events in the native host', () => {
       [1, '/bin/ls', 1, '/bin/ls -la'.length, null],
       [2, '/usr/bin/cat', 2, '/usr/bin/cat /etc/passwd /etc/group'.length, null],
       [3, '/bin/true', 0, '/bin/true'.length, null],
+    ]);
+  });
+
+  test('a parser of syscall events is handed the types it declares, before the fields are extracted', () => {
+    const commands = [['/bin/ls'], ['/bin/sh', '-c', 'ls'], ['/bin/ls', '/tmp']];
+    const r = runHost([
+      'run',
+      replay,
+      '--open',
+      JSON.stringify(commands),
+      '--extractor',
+      counter,
+      '--fields',
+      'execcounter.started,execcounter.parsed',
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(jsonLines(r.stdout).map((e) => [e['execcounter.started'], e['execcounter.parsed']])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 3],
     ]);
   });
 
