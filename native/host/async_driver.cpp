@@ -99,36 +99,30 @@ std::vector<AsyncEvent> AsyncDriver::take() {
     return out;
 }
 
-ss_plugin_rc AsyncDriver::handle(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err) {
+template <bool Dump>
+ss_plugin_rc AsyncDriver::handle_as(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err) {
     auto* p = o != nullptr ? static_cast<Producer*>(Owner::from(o)->async()) : nullptr;
     if (p == nullptr) {
-        write_error(err, "plugin without async events cap used as async handler");
+        write_error(err, Dump ? "plugin without async events cap used as dumper"
+                              : "plugin without async events cap used as async handler");
         return SS_PLUGIN_FAILURE;
     }
     try {
         std::string why;
-        if (p->driver->receive(*p, evt, false, why)) return SS_PLUGIN_SUCCESS;
+        if (p->driver->receive(*p, evt, Dump, why)) return SS_PLUGIN_SUCCESS;
         write_error(err, why);
     } catch (...) {
-        write_error(err, "unknown error in pushing async event");
+        write_error(err, Dump ? "unknown error in dumping async event" : "unknown error in pushing async event");
     }
     return SS_PLUGIN_FAILURE;
 }
 
+ss_plugin_rc AsyncDriver::handle(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err) {
+    return handle_as<false>(o, evt, err);
+}
+
 ss_plugin_rc AsyncDriver::handle_dump(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err) {
-    auto* p = o != nullptr ? static_cast<Producer*>(Owner::from(o)->async()) : nullptr;
-    if (p == nullptr) {
-        write_error(err, "plugin without async events cap used as dumper");
-        return SS_PLUGIN_FAILURE;
-    }
-    try {
-        std::string why;
-        if (p->driver->receive(*p, evt, true, why)) return SS_PLUGIN_SUCCESS;
-        write_error(err, why);
-    } catch (...) {
-        write_error(err, "unknown error in dumping async event");
-    }
-    return SS_PLUGIN_FAILURE;
+    return handle_as<true>(o, evt, err);
 }
 
 bool AsyncDriver::receive(Producer& p, const ss_plugin_event* evt, bool dump, std::string& why) {

@@ -58,6 +58,9 @@ private:
 
     static ss_plugin_rc handle(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err);
     static ss_plugin_rc handle_dump(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err);
+    // Both handlers: libsinsp's checks, then the copy, nothing thrown into the plugin.
+    template <bool Dump>
+    static ss_plugin_rc handle_as(ss_plugin_owner_t* o, const ss_plugin_event* evt, char* err);
     // The checks of libsinsp's handler, then the copy. False: `why` says what is wrong.
     bool receive(Producer& p, const ss_plugin_event* evt, bool dump, std::string& why);
 
