@@ -87,6 +87,8 @@ export type { BatchOptions, Timestamp } from './sdk/event-batch';
 export { EventReader } from './sdk/event-reader';
 export { ExtractRequest } from './sdk/extract-request';
 export { field, fieldsWithContext } from './sdk/fields/field-definition';
+export { jsonValueField, parseJsonPointer, resolveJsonPointer } from './sdk/fields/json-pointer';
+export type { JsonValueFieldSpec } from './sdk/fields/json-pointer';
 export type {
   FieldSpec,
   FieldDefinition,

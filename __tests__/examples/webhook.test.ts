@@ -112,8 +112,10 @@ describe('examples/webhook in the harness', () => {
     expect([metric('requests_accepted')?.value, metric('requests_rejected')?.value]).toEqual([1, 3]);
     expect(metric('events_queued')?.value).toBe(1);
     expect(() => state.extract(events[0], 'webhook.value[user]')).toThrow(
-      'extract_fields failed: cannot extract webhook.value[user] from event 1: "user" is not a JSON pointer: it must start with "/", e.g. /user/name',
+      'extract_fields failed: cannot extract webhook.value[user] from event 1: invalid argument: "user" is not a JSON pointer: it must start with "/", e.g. /user/name',
     );
+    // said once: the same mistyped pointer gives no value from then on
+    expect(state.extract(events[0], 'webhook.value[user]')).toBeUndefined();
     await capture.close();
   });
 

@@ -136,6 +136,39 @@ describe('field extraction', () => {
     await state.destroy();
   });
 
+  it('checks a field argument once per distinct argument: one error for a bad one, then no value', async () => {
+    const checked: (string | bigint)[] = [];
+    const plugin = sourceExtractor(
+      ['a', 'bb', 'ccc'],
+      () => [
+        field(
+          {
+            name: 'x.mod',
+            type: 'uint64',
+            desc: 'the payload length modulo the argument',
+            arg: { isIndex: true, isRequired: true },
+            checkArg: (arg) => {
+              checked.push(arg);
+              if (arg === 0n) throw new Error('the divisor must not be 0');
+            },
+          },
+          (req) => BigInt(req.event.data.length) % req.argIndexBigInt,
+        ),
+      ],
+      (text) => text,
+    );
+    const state = await new PluginHarness(plugin).init();
+    const events = await firstEvents(state);
+    expect(() => state.extract(events[0], 'x.mod[0]')).toThrow(
+      'extract_fields failed: cannot extract x.mod[0] from event 1: invalid argument: the divisor must not be 0',
+    );
+    expect(state.extract(events[1], 'x.mod[0]')).toBeUndefined();
+    expect(state.extract(events[2], 'x.mod[0]')).toBeUndefined();
+    expect(events.map((e) => state.extract(e, 'x.mod[2]'))).toEqual([1n, 0n, 1n]);
+    expect(checked).toEqual([0n, 2n]);
+    await state.destroy();
+  });
+
   it('serves fields without an extractor through the plugin extract method (Go style)', async () => {
     class GoStyle extends FieldExtraction(EventSourcing(BasePlugin)) {
       info(): PluginInfo {

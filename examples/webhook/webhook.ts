@@ -8,6 +8,7 @@ import {
   EventSourcing,
   FieldExtraction,
   fieldsWithContext,
+  jsonValueField,
   registerPlugin,
   z,
   type EventReader,
@@ -19,7 +20,6 @@ import {
   WebhookConfigObject,
   type WebhookSource,
 } from 'falco-plugin-sdk/prebuilts';
-import { parsePointer, resolvePointer } from './json-pointer';
 
 /**
  * Init config: the webhook's settings (listen address, port, path, auth, TLS, limits, timeouts, when a
@@ -56,11 +56,6 @@ interface ParsedBody {
 }
 
 /** A JSON value as a field string: strings as they are, anything else as JSON. */
-function asText(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
 const field = fieldsWithContext<ParsedBody>();
 
 /** The plugin: a webhook event source, and fields over the JSON bodies it receives. */
@@ -116,14 +111,12 @@ export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
         { name: 'webhook.body', type: 'string', desc: 'The JSON body of the request' },
         (req) => req.context.text,
       ),
-      field(
+      jsonValueField<ParsedBody>(
         {
           name: 'webhook.value',
-          type: 'string',
           desc: 'The value at a JSON pointer in the body, e.g. webhook.value[/user/name]; strings as they are, other values as JSON',
-          arg: { isRequired: true, isKey: true },
         },
-        (req) => asText(resolvePointer(req.context.json, parsePointer(req.argKey ?? ''))),
+        (req) => req.context.json,
       ),
       field(
         { name: 'webhook.keys', type: 'string', isList: true, desc: 'The keys of the top-level JSON object' },

@@ -7,6 +7,7 @@ import type { FieldDefinition } from '../../sdk/fields/field-definition';
 import { BufferKind, ControlF64, ControlI32 } from '../../symbols/exchange-layout';
 import type { SharedState } from '../../symbols/shared-state';
 import { ReturnCode } from '../../symbols/return-codes';
+import { ArgumentChecks, ArgumentOutcome } from './argument-checks';
 import type { Extract, Fields } from './interfaces';
 import { ExtractionPrefetch, PREFETCH_VALUES_ID, PrefetchStatus } from './prefetch';
 import { ExtractResults } from './results';
@@ -33,6 +34,7 @@ export class ExtractionSymbols {
   private readonly request: ExtractRequest<unknown>;
   private fields: readonly FieldDefinition[] = [];
   private readonly prefetch: ExtractionPrefetch;
+  private readonly argumentChecks = new ArgumentChecks();
   /** The values computed ahead, created with the first prefetch keys. */
   private prefetchResults: ExtractResults | undefined;
   /** The argument of the host's current extract call, reused from call to call. */
@@ -138,7 +140,7 @@ export class ExtractionSymbols {
           }
           const reader = this.state.reader;
           try {
-            this.runExtractor(definition, key.fieldId, key, results, base);
+            this.runExtractor(definition, key.fieldId, key, results, base, false);
           } catch (err) {
             // the host's call extracts it, and reports its error in its own words
             const never = err instanceof PrefetchUnavailable || reader.askedHostValue;
@@ -180,18 +182,30 @@ export class ExtractionSymbols {
     argument.argIndexNumber = this.state.controlF64[ControlF64.ArgIndex];
     argument.argKey = argKey;
     argument.wantOffsets = control[ControlI32.WantOffsets] !== 0;
-    this.runExtractor(definition, id, argument, results, base);
+    this.runExtractor(definition, id, argument, results, base, true);
   }
 
-  /** Runs the extractor of `definition` with `argument` (the host's call's, or a prefetch key's). */
+  /**
+   * Runs the extractor of `definition` with `argument` (the host's call's, or a prefetch key's), after the
+   * field's argument check (`hostCall`: whether a bad argument's first failure goes to the host now).
+   */
   private runExtractor(
     definition: FieldDefinition,
     id: number,
     argument: FieldArgument,
     results: ExtractResults,
     base: number,
+    hostCall: boolean,
   ): void {
     const request = this.request;
+    if (definition.checkArg !== undefined && argument.argPresent) {
+      const arg = argument.argKey ?? argument.argIndex ?? this.state.exactArgIndex;
+      if (this.argumentChecks.check(id, definition, arg, hostCall) === ArgumentOutcome.NoValue) {
+        results.reset(base);
+        request.valueWritten = false;
+        return;
+      }
+    }
     request.fieldIdValue = id;
     request.fieldSpec = definition;
     request.argIndexValue = argument.argIndexNumber;

@@ -44,6 +44,14 @@ export interface FieldSpec<T extends FieldType = FieldType, L extends boolean = 
    * of its own calls).
    */
   readonly prefetch?: boolean;
+  /**
+   * Checks the field's argument (the key text, or the index as a `bigint`), throwing an Error that says
+   * what is wrong with it. The SDK runs it once per distinct argument, when the host first asks for the
+   * field with it: a bad argument fails that one extraction with the message, and the field has no value
+   * with it afterwards — one error for a mistyped argument in a rule, not one per event. (The SDK's own,
+   * not sent to the host.)
+   */
+  readonly checkArg?: (arg: string | bigint) => void;
 }
 
 /**
