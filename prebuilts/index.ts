@@ -14,6 +14,8 @@ export type { SourceInstance } from './source-instance';
 export type { SourceStats } from './source-instance';
 export { newPullInstance, PullInstance } from './pull-instance';
 export type { PullFunction, PullResult, PullInstanceOptions } from './pull-instance';
+export { newLineInstance } from './line-instance';
+export type { LineInstanceOptions, LineInput } from './line-instance';
 export { newPushInstance, PushInstance } from './push-instance';
 export type { PushInstanceOptions, PushStats } from './push-instance';
 export { PushQueue, DEFAULT_PUSH_QUEUE_CAPACITY } from './push-queue';

@@ -5,7 +5,12 @@ import type { Timestamp } from '../lib/index';
  * the host stamps the event when it receives it.
  */
 export interface SourceEvent {
-  /** The payload: bytes, or text written as UTF-8. */
+  /**
+   * The payload: bytes, or text written as UTF-8. The instance keeps a reference, not a copy, until it
+   * writes the event into a batch, which may be a later `nextBatch` call (events a pull returned beyond the
+   * batch's room, events waiting in a push queue): do not change or reuse the bytes after handing them
+   * over. Give each event its own buffer, or a copy (`bytes.slice()`).
+   */
   readonly data: Uint8Array | string;
   /** Nanoseconds since the epoch (bigint or number) or a `Date`; omitted means "stamped by the host". */
   readonly timestamp?: Timestamp;
