@@ -77,8 +77,9 @@ export function sourceExtractor<Ctx>(
         return EOF;
       });
     }
-    override eventContext(event: EventReader) {
-      return eventContext ? eventContext(event.text()) : undefined;
+    override eventContext(event: EventReader): Ctx {
+      // without a context function the fields read no context (Ctx is then unknown)
+      return (eventContext ? eventContext(event.text()) : undefined) as Ctx;
     }
     fields() {
       return fields();

@@ -61,6 +61,18 @@ describe('compile-time capability checks', () => {
     expect(errors[0]).toContain('missing method captureClose(context: CaptureListenContext): void');
   });
 
+  it('rejects fields that read another context than eventContext returns', () => {
+    const errors = compileErrors('context-mismatch.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('eventContext(event) must return the context the fields read');
+  });
+
+  it('types this.config from the schema given to BasePlugin.withConfig', () => {
+    const errors = compileErrors('config-typed.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("Property 'nope' does not exist on type '{ threshold: number; }'");
+  });
+
   it('names the missing stopAsync of an async event producer with its signature', () => {
     const errors = compileErrors('async-missing-stop-async.ts');
     expect(errors).toHaveLength(1);

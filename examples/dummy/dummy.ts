@@ -32,7 +32,6 @@ export const DummyOpenParams = z.object({
   maxEvents: z.number().int().min(0).default(20).describe('How many events to produce before EOF'),
 });
 
-type Config = z.output<typeof DummyConfig>;
 type OpenParams = z.output<typeof DummyOpenParams>;
 
 /** Produces `maxEvents` samples, each `1 + random(0..jitter)` above the previous one. */
@@ -81,10 +80,8 @@ function parseSample(bytes: Uint8Array, start: number, end: number): number {
 const field = fieldsWithContext<number>();
 
 /** The plugin: an event source of samples, and fields over them. */
-export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
-  override readonly initSchema = DummyConfig;
+export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin.withConfig(DummyConfig))) {
   override readonly openParamsSchema = DummyOpenParams;
-  private config: Config = { jitter: 10 };
 
   info(): PluginInfo {
     return {
@@ -96,10 +93,6 @@ export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
       requiredApiVersion: '3.11.0',
       eventSource: 'dummy',
     };
-  }
-
-  override init(config: Config): void {
-    this.config = config;
   }
 
   open(params: OpenParams): DummyInstance {

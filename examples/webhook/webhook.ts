@@ -47,8 +47,6 @@ export const WebhookPluginConfig = refineWebhookConfig(
   }),
 );
 
-type Config = z.output<typeof WebhookPluginConfig>;
-
 /** What every field of one event shares: the body, parsed once per event. */
 interface ParsedBody {
   readonly text: string;
@@ -59,10 +57,9 @@ interface ParsedBody {
 const field = fieldsWithContext<ParsedBody>();
 
 /** The plugin: a webhook event source, and fields over the JSON bodies it receives. */
-export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
-  override readonly initSchema = WebhookPluginConfig;
-  private config: Config = WebhookPluginConfig.parse({});
-
+export class WebhookPlugin extends FieldExtraction(
+  EventSourcing(BasePlugin.withConfig(WebhookPluginConfig)),
+) {
   info(): PluginInfo {
     return {
       id: 999,
@@ -73,10 +70,6 @@ export class WebhookPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
       requiredApiVersion: '3.11.0',
       eventSource: 'webhook',
     };
-  }
-
-  override init(config: Config): void {
-    this.config = config;
   }
 
   async open(): Promise<WebhookSource> {

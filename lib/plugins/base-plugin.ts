@@ -37,6 +37,37 @@ export abstract class BasePlugin implements Info, LastError {
    * here). Throwing fails `plugin_init` with the error's message.
    */
   init(_config: unknown, _context: InitContext): void | Promise<void> {}
+
+  /**
+   * A base with `initSchema` set to `schema` and `this.config` typed from it: the init config, parsed and
+   * validated (defaults applied), set before `init` runs, and replaced by each config update that
+   * `setConfig` accepts. No more `private config = Schema.parse({})`, which throws for a required key.
+   *
+   * @example
+   * const Config = z.object({ jitter: z.number().int().min(0).default(10) });
+   * class Dummy extends FieldExtraction(EventSourcing(BasePlugin.withConfig(Config))) {
+   *   open() {
+   *     return new DummyInstance(this.config.jitter); // number
+   *   }
+   * }
+   */
+  static withConfig<S extends z.ZodTypeAny>(schema: S) {
+    abstract class ConfiguredPlugin extends BasePlugin {
+      override readonly initSchema: S = schema;
+      /** The init config as `initSchema` parsed it; the latest accepted update after `setConfig`. */
+      config!: z.output<S>;
+    }
+    Object.defineProperty(ConfiguredPlugin.prototype, CONFIGURED, { value: true });
+    return ConfiguredPlugin;
+  }
+}
+
+const CONFIGURED = Symbol('falco-plugin-sdk.configured');
+
+/** @internal Sets `this.config` of a plugin made with `BasePlugin.withConfig` (nothing for the others). */
+export function adoptConfig(plugin: BasePlugin, config: unknown): void {
+  if ((plugin as unknown as Record<symbol, unknown>)[CONFIGURED] === true)
+    (plugin as unknown as { config: unknown }).config = config;
 }
 
 /** A concrete plugin class with a no-argument constructor. */

@@ -7,7 +7,7 @@ import { ListeningSymbols } from '../capabilities/listening/symbols';
 import { ExtractionSymbols } from '../capabilities/extraction/symbols';
 import { ParsingSymbols } from '../capabilities/parsing/symbols';
 import { SourcingSymbols } from '../capabilities/sourcing/symbols';
-import type { BasePlugin } from '../plugins/base-plugin';
+import { adoptConfig, type BasePlugin } from '../plugins/base-plugin';
 import type { LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
 import { errorMessage } from '../sdk/errors';
@@ -96,6 +96,7 @@ export class PluginSymbols {
               parsingSchema(plugin.initSchema, { strict: plugin.strictInitSchema }),
             )
           : config;
+        adoptConfig(plugin, parsed);
         return plugin.init(parsed, { tables });
       },
       () => {

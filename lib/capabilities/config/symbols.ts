@@ -1,4 +1,4 @@
-import type { BasePlugin } from '../../plugins/base-plugin';
+import { adoptConfig, type BasePlugin } from '../../plugins/base-plugin';
 import { errorMessage } from '../../sdk/errors';
 import { parseJsonInput, parsingSchema } from '../../sdk/json-input';
 import { ReturnCode } from '../../symbols/return-codes';
@@ -42,8 +42,11 @@ export class ConfigSymbols {
         try {
           const outcome = plugin.setConfig(parsed);
           return outcome instanceof Promise
-            ? outcome.catch((err: unknown) => Promise.reject(refused(err)))
-            : outcome;
+            ? outcome.then(
+                () => adoptConfig(plugin, parsed),
+                (err: unknown) => Promise.reject(refused(err)),
+              )
+            : adoptConfig(plugin, parsed);
         } catch (err) {
           throw refused(err);
         }

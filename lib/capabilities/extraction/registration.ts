@@ -5,12 +5,32 @@ import { PLUGIN_EVENT_TYPE } from '../../sdk/event-layout';
 import { fieldsToJson, validateFields, type FieldDefinition } from '../../sdk/fields/field-definition';
 import type { HasMethod, Require } from '../registration-types';
 
-/** Compile-time completeness of an extractor: `fields` with its signature. */
+/** The context the fields of a plugin read (`fieldsWithContext<T>()`: T; plain `field`: unknown). */
+type FieldsContext<P> = P extends { fields(): readonly (infer D)[] }
+  ? D extends FieldDefinition<infer C>
+    ? C
+    : unknown
+  : unknown;
+
+/**
+ * The per-event context agrees with the fields: what `eventContext` returns must be what the fields of
+ * `fieldsWithContext<T>()` read (a mismatch, or a missing `eventContext`, does not compile).
+ */
+type ContextCheck<P> = P extends { eventContext(event: never): infer C }
+  ? [C] extends [FieldsContext<P>]
+    ? unknown
+    : {
+        readonly 'eventContext(event) must return the context the fields read (fieldsWithContext<T>)': FieldsContext<P>;
+      }
+  : unknown;
+
+/** Compile-time completeness of an extractor: `fields` with its signature, and its context. */
 export type ExtractionCheck<P> = P extends { readonly '~capability.extraction': true }
   ? Require<
       HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>,
       'fields(): readonly FieldDefinition[]'
-    >
+    > &
+      ContextCheck<P>
   : unknown;
 
 /** What field extraction adds to a plugin's registration: what the host reads without a plugin state. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseJsonInput } from '../../sdk/json-input';
+import { parseJsonInput, parsingSchema } from '../../sdk/json-input';
 import { markCapability, type PluginBase } from '../capability';
 
 /** The property that marks a plugin class as an event source. */
@@ -20,10 +20,18 @@ export function EventSourcing<B extends PluginBase>(Base: B) {
      * means `{}`, so defaults apply) and bad params fail `open` with a message naming the key.
      */
     readonly openParamsSchema?: z.ZodTypeAny;
+    /** Make the open params reject undeclared keys, as `strictInitSchema` does for the config (off by default). */
+    readonly strictOpenParams: boolean = false;
 
     /** @internal Turns the host's open params string into what `open` receives. */
     decodeOpenParams(params: string): unknown {
-      return this.openParamsSchema ? parseJsonInput('open params', params, this.openParamsSchema) : params;
+      return this.openParamsSchema
+        ? parseJsonInput(
+            'open params',
+            params,
+            parsingSchema(this.openParamsSchema, { strict: this.strictOpenParams }),
+          )
+        : params;
     }
   }
   markCapability(EventSourcingPlugin, SOURCING);
