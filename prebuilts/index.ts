@@ -32,6 +32,7 @@ export {
   refineWebhookConfig,
   MAX_WEBHOOK_QUEUE,
   parseWebhookConfig,
+  githubWebhookConfig,
   isLoopbackAddress,
   WEBHOOK_ACKNOWLEDGE_MODES,
 } from './webhook/webhook-config';
@@ -42,7 +43,7 @@ export type {
   WebhookReplay,
   WebhookAcknowledge,
 } from './webhook/webhook-config';
-export { bodyAsEvent } from './webhook/webhook-server';
+export { bodyAsEvent, bodyWithHeaders } from './webhook/webhook-server';
 export type { WebhookRequest, WebhookToEvents } from './webhook/webhook-server';
 export type { WebhookCounters } from './webhook/webhook-counters';
 export { HttpRejection, WEBHOOK_REJECTION_REASONS } from './webhook/http-rejection';

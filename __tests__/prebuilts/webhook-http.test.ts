@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { EOF } from 'falco-plugin-sdk';
 import {
+  githubWebhookConfig,
   openWebhookSource,
   PushQueue,
   type WebhookConfigInput,
@@ -299,6 +300,65 @@ describe('webhook source: authentication', () => {
     expect(
       await send(source.url, body, { headers: { 'x-hub-signature-512': `sha512=${signature}` } }),
     ).toMatchObject({ status: 200 });
+  });
+});
+
+describe('webhook source: GitHub preset, kept headers, parsed JSON', () => {
+  const github = (body: string, event: string, delivery: string, secret = SECRET) => ({
+    'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    'x-github-event': event,
+    'x-github-delivery': delivery,
+  });
+
+  it('githubWebhookConfig: signed as GitHub signs, the event and delivery headers carried with the body', async () => {
+    const source = await start(githubWebhookConfig(SECRET, { acknowledge: 'queued' }));
+    const body = '{"zen":"Keep it logically awesome.","hook_id":7}';
+    expect(await send(source.url, body, { headers: github(body, 'ping', 'd-1') })).toMatchObject({
+      status: 200,
+    });
+    // a retry of the same delivery is not queued again
+    expect(await send(source.url, body, { headers: github(body, 'ping', 'd-1') })).toMatchObject({
+      status: 200,
+      json: { queued: 0, duplicate: true },
+    });
+    expect(
+      await send(source.url, body, {
+        headers: { ...github(body, 'ping', 'd-2', 'another-secret-of-16-chars') },
+      }),
+    ).toMatchObject({ status: 403, json: { error: 'invalid x-hub-signature-256 signature' } });
+    const [event] = await collectTexts(source, 1);
+    expect(JSON.parse(event)).toEqual({
+      headers: { 'x-github-event': 'ping', 'x-github-delivery': 'd-1' },
+      body: { zen: 'Keep it logically awesome.', hook_id: 7 },
+    });
+  });
+
+  it('keepHeaders: a header the request lacks is null; a body that is not JSON is carried as text', async () => {
+    const source = await start({ keepHeaders: ['X-Request-Id', 'x-missing'], contentTypes: ['text/plain'] });
+    const answer = await send(source.url, 'plain text', {
+      headers: { 'content-type': 'text/plain', 'x-request-id': 'r-9' },
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse((await collectTexts(source, 1))[0])).toEqual({
+      headers: { 'x-request-id': 'r-9', 'x-missing': null },
+      body: 'plain text',
+    });
+  });
+
+  it('toEvents gets the JSON body parsed once, and undefined for other media types', async () => {
+    const seen: unknown[] = [];
+    const source = await start(
+      { contentTypes: ['application/json', 'text/plain'] },
+      {
+        toEvents: (body, request) => {
+          seen.push(request.json);
+          return { data: body };
+        },
+      },
+    );
+    await send(source.url, '{"a":[1,2]}');
+    await send(source.url, 'x', { headers: { 'content-type': 'text/plain' } });
+    expect(seen).toEqual([{ a: [1, 2] }, undefined]);
   });
 });
 

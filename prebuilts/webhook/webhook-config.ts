@@ -19,7 +19,8 @@ export type WebhookAuth =
 /**
  * How requests authenticate: `none`; `token` (a shared secret in a header, `Authorization: Bearer <token>`
  * by default); or `hmac` (the HMAC of the body with a shared secret, `x-signature-256: sha256=<hex>` by
- * default, as GitHub does). One flat object, so the host's schema validation names the bad key.
+ * default, the `sha256=` prefix optional). GitHub signs in `x-hub-signature-256`: set `header` to it, or
+ * start from `githubWebhookConfig`. One flat object, so the host's schema validation names the bad key.
  */
 export const WebhookAuthSchema = z
   .object({
@@ -228,6 +229,14 @@ export const WebhookConfigObject = z.object({
   requestTimeout: milliseconds(100, 600_000, 30_000, 'Longest wait for a whole request, headers and body'),
   keepAliveTimeout: milliseconds(100, 300_000, 5_000, 'How long an idle keep-alive connection stays open'),
   replay: WebhookReplaySchema.optional().describe('Replay protection: signed timestamps, delivery ids'),
+  keepHeaders: z
+    .array(headerName)
+    .max(32)
+    .default([])
+    .describe(
+      'Request headers carried into each event with the body: the event is then ' +
+        '{"headers":{"<name>":"<value>"|null},"body":<the JSON body, or the text>}',
+    ),
   acknowledge: z
     .enum(WEBHOOK_ACKNOWLEDGE_MODES)
     .default('delivered')
@@ -301,4 +310,24 @@ export function parseWebhookConfig(input: unknown): WebhookConfig {
     throw new Error(`webhook: invalid config: ${describeZodError(parsed.error)}`);
   }
   return parsed.data;
+}
+
+/**
+ * A webhook config for GitHub's webhooks: HMAC-SHA256 signatures in `x-hub-signature-256` with the
+ * webhook's secret, deliveries deduplicated by `x-github-delivery`, and the `x-github-event` and
+ * `x-github-delivery` headers carried into each event (`{"headers": {...}, "body": <the payload>}`), so
+ * rules can tell a `push` from a `member` event. `config` adds to it or overrides it (port, path, TLS, ...).
+ *
+ * @example
+ * open() {
+ *   return openWebhookSource(githubWebhookConfig(this.config.secret, { port: 8443 }), { logger: this.logger });
+ * }
+ */
+export function githubWebhookConfig(secret: string, config: WebhookConfigInput = {}): WebhookConfigInput {
+  return {
+    ...config,
+    auth: { type: 'hmac', secret, header: 'x-hub-signature-256', algorithm: 'sha256', ...config.auth },
+    replay: { deliveryIdHeader: 'x-github-delivery', ...config.replay },
+    keepHeaders: [...new Set(['x-github-event', 'x-github-delivery', ...(config.keepHeaders ?? [])])],
+  };
 }

@@ -150,12 +150,12 @@ export function discardBody(request: IncomingMessage, limit: number): Promise<vo
  *
  * @throws HttpRejection 400 saying what is wrong.
  */
-export function checkBody(body: Buffer, mediaType: string): void {
+export function checkBody(body: Buffer, mediaType: string): unknown {
   if (body.length === 0)
     throw new HttpRejection(400, 'badRequest', 'empty request body: one event per request');
-  if (!isJsonMediaType(mediaType)) return;
+  if (!isJsonMediaType(mediaType)) return undefined;
   try {
-    JSON.parse(body.toString('utf8'));
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch (err) {
     throw new HttpRejection(400, 'badRequest', `the body is not valid JSON: ${(err as Error).message}`);
   }

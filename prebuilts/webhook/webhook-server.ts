@@ -37,6 +37,11 @@ export interface WebhookRequest {
   readonly receivedAt: bigint;
   /** The sender's address. */
   readonly remoteAddress: string | undefined;
+  /**
+   * The body parsed, when its media type is JSON (the webhook parses it once, to check it): `toEvents` need
+   * not parse it again. `undefined` for other media types.
+   */
+  readonly json: unknown;
 }
 
 /**
@@ -47,6 +52,23 @@ export interface WebhookRequest {
  * timestamp 400, so a 200 always means the events will be delivered.
  */
 export type WebhookToEvents = (body: Buffer, request: WebhookRequest) => SourceEvent | readonly SourceEvent[];
+
+/**
+ * The `toEvents` of a webhook with `keepHeaders`: one event `{"headers":{"<name>":"<value>"|null},
+ * "body":<the JSON body, or the body as text>}`, stamped with its arrival time. Repeated headers are joined
+ * with `, `.
+ */
+export function bodyWithHeaders(names: readonly string[]): WebhookToEvents {
+  return (body, request) => {
+    const headers: Record<string, string | null> = {};
+    for (const name of names) {
+      const value = request.headers[name];
+      headers[name] = value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    }
+    const content = request.json !== undefined ? request.json : body.toString('utf8');
+    return { data: JSON.stringify({ headers, body: content }), timestamp: request.receivedAt };
+  };
+}
 
 /** The default `toEvents`: the body is the event, stamped with its arrival time. */
 export const bodyAsEvent: WebhookToEvents = (body, request) => ({
@@ -489,13 +511,14 @@ export class WebhookServer {
       body = await readBody(request, config.maxBodyBytes);
       onBodyRead();
     }
-    checkBody(body, mediaType);
+    const json = checkBody(body, mediaType);
     const events = this.eventsOf(body, {
       path,
       headers: request.headers,
       mediaType,
       receivedAt,
       remoteAddress: request.socket.remoteAddress,
+      json,
     });
     return credentials.deliveryId === undefined ? { events } : { events, deliveryId: credentials.deliveryId };
   }

@@ -10,7 +10,10 @@ import {
   type WebhookConfigInput,
 } from './webhook-config';
 import { WebhookCounterSet, type WebhookCounters } from './webhook-counters';
-import { bodyAsEvent, WebhookServer, type WebhookToEvents } from './webhook-server';
+import { bodyAsEvent, bodyWithHeaders, WebhookServer, type WebhookToEvents } from './webhook-server';
+
+/** Room for the kept headers in an event, beyond the body: 16 KiB of headers, each byte escaped at worst. */
+const HEADERS_ROOM = 6 * 16 * 1024 + 1024;
 
 /**
  * Options of `openWebhookSource`: the push instance's, and how a body becomes events. `invalidEvents`
@@ -178,9 +181,12 @@ export async function openWebhookSource(
   const queue = new PushQueue({ capacity: checked.maxQueue });
   const counters = new WebhookCounterSet();
   if (metrics) counters.publishTo(metrics);
-  const maxEventSize = instanceOptions.maxEventSize ?? checked.maxBodyBytes;
+  const kept = checked.keepHeaders.length > 0;
+  // with headers kept, the event is the body plus the headers, JSON-escaped (Node caps headers at 16 KiB)
+  const maxEventSize = instanceOptions.maxEventSize ?? checked.maxBodyBytes + (kept ? HEADERS_ROOM : 0);
   const logger = instanceOptions.logger;
-  const server = new WebhookServer(checked, queue, counters, toEvents ?? bodyAsEvent, {
+  const events = toEvents ?? (kept ? bodyWithHeaders(checked.keepHeaders) : bodyAsEvent);
+  const server = new WebhookServer(checked, queue, counters, events, {
     maxEventSize,
     warn: (message) => (logger ? logger.warn(message) : console.warn(message)),
   });
