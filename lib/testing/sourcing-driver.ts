@@ -28,6 +28,14 @@ export class Capture {
     private readonly memory: HarnessMemory,
   ) {}
 
+  /**
+   * The instance the plugin's `open` returned, e.g. a prebuilt source whose details a test needs (a
+   * webhook's `url`): `capture.instance as WebhookSource`. Undefined once the capture is closed.
+   */
+  get instance(): unknown {
+    return this.state.symbols.requireSourcing().instanceOf(this.handle);
+  }
+
   /** One raw `plugin_next_batch` call: its return code and the events returned with it. */
   async nextBatch(): Promise<BatchResult> {
     const symbols = this.state.symbols;

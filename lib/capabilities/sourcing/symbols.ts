@@ -49,6 +49,11 @@ export class SourcingSymbols {
   }
 
   /** The batch of instance `handle`, as its last `next_batch` left it. */
+  /** The instance the plugin's `open` returned for `handle` (undefined once closed). */
+  instanceOf(handle: number): NextBatch | undefined {
+    return this.instances.get(handle)?.instance;
+  }
+
   batchOf(handle: number): EventBatch | undefined {
     return this.instances.get(handle)?.batch;
   }
