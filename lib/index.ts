@@ -73,7 +73,8 @@ export type {
   FieldValueOf,
   SubtableSchemaOf,
 } from './capabilities/tables/schema';
-export { LogSeverity, PluginLogger } from './plugins/logger';
+export { LogSeverity, PluginLogger, severityName } from './plugins/logger';
+export type { LogSeverityName } from './plugins/logger';
 export { EOF, TIMEOUT, Sentinel, EndOfStreamError, BatchTimeoutError } from './sdk/errors';
 export type { BatchSentinel } from './sdk/errors';
 export {

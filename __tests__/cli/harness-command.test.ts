@@ -36,6 +36,35 @@ describe('falco-plugin harness', () => {
     ]);
   });
 
+  it('--extractor: the stateful pair beside the dummy, parsed in load order, each field from its plugin', async () => {
+    const stateful = path.resolve(__dirname, '../../examples/stateful');
+    const lines = await run(dummy, {
+      config: '{"jitter":0}',
+      open: '{"start":0,"maxEvents":4}',
+      fields: ['dummy.value', 'counter.count', 'peer.total', 'peer.seen'],
+      extractors: [
+        { entry: path.join(stateful, 'counter.ts'), config: '{"buckets":2}' },
+        { entry: path.join(stateful, 'peer.ts'), config: '' },
+      ],
+    });
+    expect(
+      lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .map((r) => [r['dummy.value'], r['counter.count'], r['peer.total'], r['peer.seen']]),
+    ).toEqual([
+      [1, 1, 1, 1],
+      [2, 1, 2, 2],
+      [3, 2, 3, 3],
+      [4, 2, 4, 4],
+    ]);
+  });
+
+  it('names a field that no loaded plugin declares', async () => {
+    await expect(
+      run(dummy, { fields: ['nobody.field'], extractors: [{ entry: dummy, config: '' }] }),
+    ).rejects.toThrow('no loaded plugin declares the field nobody.field');
+  });
+
   it('stops at --max-events', async () => {
     expect(await run(dummy, { maxEvents: 2 })).toHaveLength(2);
   });

@@ -105,7 +105,9 @@ describe('capture listening', () => {
     throwing.captureOpen();
     await until(() => throwing.threadPool.active === 0);
     expect(pluginOf(throwing).runs).toBe(2);
-    expect(harness.logs).toEqual([{ severity: 3, message: 'routine 1 stopped: routine broke' }]);
+    expect(harness.logs).toEqual([
+      { severity: 3, level: 'error', message: 'routine 1 stopped: routine broke' },
+    ]);
     throwing.captureClose();
   });
 

@@ -87,7 +87,7 @@ describe('symbols layer and harness lifecycle', () => {
     const log: string[] = [];
     const harness = new PluginHarness(lifecyclePlugin(log));
     const state = await harness.init('{"total":3}');
-    expect(harness.logs).toEqual([{ severity: LogSeverity.Info, message: 'started with 3' }]);
+    expect(harness.logs).toEqual([{ severity: LogSeverity.Info, level: 'info', message: 'started with 3' }]);
     expect(await state.listOpenParams()).toEqual([
       { value: 'a', desc: 'first', separator: '' },
       { value: 'b', desc: '', separator: ';' },

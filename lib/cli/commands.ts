@@ -76,9 +76,24 @@ const harness: Command = {
     { name: 'fields', value: 'list', help: 'Fields to extract per event: name,name[arg],...' },
     { name: 'max-events', value: 'n', help: 'Stop after n events.' },
     { name: 'json', help: 'One JSON object per event.' },
+    {
+      name: 'extractor',
+      value: 'entry.ts',
+      help: 'Also load this plugin (an extractor or parser of the source\'s events), after the source; repeatable.',
+    },
+    {
+      name: 'extractor-config',
+      value: 'json',
+      help: 'The init config of each --extractor, in order (default: empty).',
+    },
   ],
   async run(args, out) {
     const entry = positionalArg(args, this, 'the plugin entry file');
+    const extractorConfigs = args.options.get('extractor-config') ?? [];
+    const extractorEntries = args.options.get('extractor') ?? [];
+    if (extractorConfigs.length > extractorEntries.length)
+      throw new Error('--extractor-config is given more times than --extractor');
+    const extractors = extractorEntries.map((e, i) => ({ entry: e, config: extractorConfigs[i] ?? '' }));
     const max = optionalOption(args, 'max-events');
     const maxEvents = max === undefined ? undefined : Number(max);
     if (maxEvents !== undefined && (max === '' || !Number.isInteger(maxEvents) || maxEvents < 0)) {
@@ -96,6 +111,7 @@ const harness: Command = {
         fields,
         maxEvents,
         json: args.options.has('json'),
+        extractors,
       },
       (line) => out.stdout(line + '\n'),
     );

@@ -62,7 +62,8 @@ export abstract class BasePlugin implements Info, LastError {
   }
 }
 
-const CONFIGURED = Symbol('falco-plugin-sdk.configured');
+// In the global registry: a plugin bundled with its own copy of the SDK is still recognized.
+const CONFIGURED = Symbol.for('falco-plugin-sdk.configured');
 
 /** @internal Sets `this.config` of a plugin made with `BasePlugin.withConfig` (nothing for the others). */
 export function adoptConfig(plugin: BasePlugin, config: unknown): void {

@@ -10,6 +10,25 @@ export enum LogSeverity {
   Trace = 8,
 }
 
+/** The name of a severity, as the host's log lines write it (`warning`, `info`, …). */
+export type LogSeverityName = 'fatal' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'trace';
+
+const SEVERITY_NAMES: readonly LogSeverityName[] = [
+  'fatal',
+  'critical',
+  'error',
+  'warning',
+  'notice',
+  'info',
+  'debug',
+  'trace',
+];
+
+/** The name of `severity` (`info` for a value outside the enum, as the host treats it). */
+export function severityName(severity: LogSeverity): LogSeverityName {
+  return SEVERITY_NAMES[severity - 1] ?? 'info';
+}
+
 /** Where a plugin's log lines go: the host's logger inside Falco, stderr otherwise. */
 export type LogSink = (severity: LogSeverity, message: string) => void;
 

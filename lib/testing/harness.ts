@@ -1,6 +1,6 @@
 import { EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
 import Ajv, { type ErrorObject } from 'ajv';
-import type { LogSink } from '../plugins/logger';
+import { severityName, type LogSeverityName, type LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
 import { checkRequiredApiVersion } from '../sdk/api-version';
 import type { FieldSpec } from '../sdk/fields/field-definition';
@@ -37,7 +37,7 @@ export interface HarnessOptions {
  */
 export class PluginHarness {
   /** Log lines the plugin wrote, when no `log` option is given. */
-  readonly logs: { severity: number; message: string }[] = [];
+  readonly logs: { severity: number; level: LogSeverityName; message: string }[] = [];
   /** The declared fields, parsed from the `get_fields` JSON. */
   readonly fields: readonly FieldSpec[];
   /** The init schema, parsed from `get_init_schema` (undefined without one). */
@@ -102,7 +102,9 @@ export class PluginHarness {
     const invalid = this.validateConfig(config);
     if (invalid) throw new PluginCallError('init', invalid);
     const memory = new HarnessMemory();
-    const log: LogSink = this.options.log ?? ((severity, message) => this.logs.push({ severity, message }));
+    const log: LogSink =
+      this.options.log ??
+      ((severity, message) => this.logs.push({ severity, level: severityName(severity), message }));
     const tables = this.tables.connect();
     const pool = new HarnessThreadPool();
     const metrics = new MetricsDriver(this.registration.info.name, memory);
@@ -177,6 +179,19 @@ export class PluginState {
     const { registration } = harness;
     this.parsing = registration.capabilities.parsing ? new ParsingDriver(symbols, registration) : undefined;
     this.listening = registration.capabilities.listening ? new ListeningDriver(symbols) : undefined;
+  }
+
+  /** Whether the host would hand this event, of `source`, to the plugin's `parse_event`. */
+  parses(event: CapturedEvent, source = ownSource(this.harness.registration)): boolean {
+    return this.parsing?.accepts(event, source) ?? false;
+  }
+
+  /** Whether the host would ask the plugin's fields of this event (its `extractEventTypes`). */
+  extracts(event: CapturedEvent): boolean {
+    return (
+      this.harness.registration.capabilities.extraction &&
+      this.harness.registration.extractEventTypes.includes(eventType(event))
+    );
   }
 
   /**
