@@ -79,7 +79,7 @@ const harness: Command = {
     {
       name: 'extractor',
       value: 'entry.ts',
-      help: 'Also load this plugin (an extractor or parser of the source\'s events), after the source; repeatable.',
+      help: "Also load this plugin (an extractor or parser of the source's events), after the source; repeatable.",
     },
     {
       name: 'extractor-config',

@@ -11,7 +11,8 @@ export enum LogSeverity {
 }
 
 /** The name of a severity, as the host's log lines write it (`warning`, `info`, …). */
-export type LogSeverityName = 'fatal' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'trace';
+export type LogSeverityName =
+  'fatal' | 'critical' | 'error' | 'warning' | 'notice' | 'info' | 'debug' | 'trace';
 
 const SEVERITY_NAMES: readonly LogSeverityName[] = [
   'fatal',
