@@ -3,6 +3,7 @@
 // no jest globalSetup needed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -173,4 +174,16 @@ export async function buildTsPlugin(entry: string, dir: string, options: { syste
     ...options,
   });
   return result.library;
+}
+
+/** A TCP port free on the loopback now, for a host that listens (a webhook plugin). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -4,10 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { send } from '../prebuilts/helpers/http-client';
-import { buildTsPlugin, hostPath, jsonLines, repoRoot } from './build-native';
+import { buildTsPlugin, freePort, hostPath, jsonLines, repoRoot } from './build-native';
 
 const SECRET = 'a-github-webhook-secret';
 let library = '';
@@ -15,17 +14,6 @@ let library = '';
 beforeAll(async () => {
   library = await buildTsPlugin(path.join(repoRoot, 'examples/github/github.ts'), 'github');
 }, 600_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const signed = (body: string, secret = SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

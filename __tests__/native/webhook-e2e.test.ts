@@ -7,24 +7,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import path from 'node:path';
-import { buildPluginLayer, buildTsPlugin, hostPath, jsonLines, repoRoot } from './build-native';
+import { buildPluginLayer, buildTsPlugin, freePort, hostPath, jsonLines, repoRoot } from './build-native';
 
 let library = '';
 const token = 'a-shared-secret-of-enough-length';
 const bearer = `Bearer ${token}`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** An HTTP answer: its status and body. */
 interface Answer {
