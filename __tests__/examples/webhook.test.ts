@@ -122,7 +122,7 @@ describe('examples/webhook in the harness', () => {
   it('validates its config against the generated schema, naming the key', async () => {
     await expect(harness.init('{"port":"8765"}')).rejects.toThrow(/init failed: .*port.*must be integer/);
     await expect(harness.init('{"auth":{"type":"token","token":"short"}}')).rejects.toThrow(
-      "init failed: init config does not match the plugin's schema: auth.token: must NOT have fewer than 16 characters",
+      'init failed: error in plugin webhook init config: In <root>[auth][token], must NOT have fewer than 16 characters',
     );
     // a token without type would leave the webhook open: the plugin's own parse refuses it
     await expect(harness.init('{"auth":{"token":"0123456789abcdef"}}')).rejects.toThrow(

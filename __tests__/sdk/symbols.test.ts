@@ -117,10 +117,10 @@ describe('symbols layer and harness lifecycle', () => {
     const harness = new PluginHarness(lifecyclePlugin([]));
     await expect(harness.init('{"failInit":true}')).rejects.toThrow('init failed: refusing to start');
     await expect(harness.init('{"total":0}')).rejects.toThrow(
-      "init failed: init config does not match the plugin's schema: total: must be > 0",
+      'init failed: error in plugin lifecycle init config: In <root>[total], must be > 0',
     );
     await expect(harness.init('{"other":1}')).rejects.toThrow('must NOT have additional properties');
-    await expect(harness.init('{')).rejects.toThrow('init config is not valid JSON');
+    await expect(harness.init('{')).rejects.toThrow('error in plugin lifecycle: init config is not a valid json');
   });
 
   it('turns every error into a return code plus the last error, and keeps working', async () => {

@@ -82,15 +82,21 @@ export class PluginHarness {
   validateConfig(config: string): string | undefined {
     if (!this.initSchema) return undefined;
     let data: unknown;
+    const plugin = `error in plugin ${this.registration.info.name}`;
     try {
       data = JSON.parse(config.trim() === '' ? '{}' : config);
     } catch (err) {
-      return `init config is not valid JSON: ${(err as Error).message}`;
+      return `${plugin}: init config is not a valid json (${(err as Error).message})`;
     }
     if (this.validateSchema(data)) return undefined;
+    // worded as the host words it: the key as "<root>[auth][token]" (the problem in the validator's words)
     const [first] = this.validateSchema.errors ?? [];
-    const where = first?.instancePath ? first.instancePath.slice(1).replace(/\//g, '.') : '(root)';
-    return `init config does not match the plugin's schema: ${where}: ${first?.message ?? 'invalid'}`;
+    const where = (first?.instancePath ?? '')
+      .split('/')
+      .slice(1)
+      .map((key) => `[${key.replace(/~1/g, '/').replace(/~0/g, '~')}]`)
+      .join('');
+    return `${plugin} init config: In <root>${where}, ${first?.message ?? 'failed parsing with provided schema'}`;
   }
 
   /**
