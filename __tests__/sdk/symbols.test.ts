@@ -120,7 +120,9 @@ describe('symbols layer and harness lifecycle', () => {
       'init failed: error in plugin lifecycle init config: In <root>[total], must be > 0',
     );
     await expect(harness.init('{"other":1}')).rejects.toThrow('must NOT have additional properties');
-    await expect(harness.init('{')).rejects.toThrow('error in plugin lifecycle: init config is not a valid json');
+    await expect(harness.init('{')).rejects.toThrow(
+      'error in plugin lifecycle: init config is not a valid json',
+    );
   });
 
   it('turns every error into a return code plus the last error, and keeps working', async () => {
