@@ -1,10 +1,11 @@
 import { severityName } from '../plugins/logger';
 import { findRegistration, type PluginRegistration } from '../plugins/registration';
 import { PluginHarness, type PluginState } from '../testing/harness';
-import type { CapturedEvent, ExtractedValue } from '../testing/harness-types';
+import type { ExtractedValue } from '../testing/harness-types';
 import { HarnessTables } from '../testing/tables-driver';
 import { parseFieldSelector } from '../testing/field-selector';
-import { EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
+import { PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
+import { eventTypeOf, ownEventSource } from '../testing/decode';
 import { loadPluginModule } from './bundle';
 
 /** One more plugin loaded beside the source: an extractor and/or parser of its events. */
@@ -82,7 +83,7 @@ export async function runInHarness(
         out(line(options.json, row.number, row.timestamp, row.plugininfo, mapValues(row.fields)));
       return;
     }
-    const sourceName = source.registration.info.eventSource ?? 'syscall';
+    const sourceName = ownEventSource(source.registration) ?? '';
     const capture = await source.state.open(options.open);
     try {
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
@@ -93,7 +94,7 @@ export async function runInHarness(
             ? jsonValue(plugin.state.extract(event, selector))
             : null;
         }
-        const plugininfo = isPluginEvent(event) ? source.state.eventToString(event) : '';
+        const plugininfo = eventTypeOf(event) === PLUGIN_EVENT_TYPE ? source.state.eventToString(event) : '';
         out(line(options.json, event.number, event.timestamp, plugininfo, fields));
       }
     } finally {
@@ -126,11 +127,4 @@ function line(
 
 function mapValues(fields: Record<string, ExtractedValue>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, jsonValue(v)]));
-}
-
-function isPluginEvent(event: CapturedEvent): boolean {
-  return (
-    new DataView(event.bytes.buffer, event.bytes.byteOffset).getUint16(EVENT_TYPE_OFFSET, true) ===
-    PLUGIN_EVENT_TYPE
-  );
 }

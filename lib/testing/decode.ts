@@ -136,3 +136,16 @@ export function splitBatch(
   }
   return events;
 }
+
+/** The libscap type of an event (its header's `type`). */
+export function eventTypeOf(event: RawEvent): number {
+  return new DataView(event.bytes.buffer, event.bytes.byteOffset).getUint16(EVENT_TYPE_OFFSET, true);
+}
+
+/** The source of a plugin's own events: its eventSource, or the host's "syscall" for a source without one. */
+export function ownEventSource(registration: {
+  readonly info: { readonly eventSource?: string };
+  readonly capabilities: { readonly sourcing: boolean };
+}): string | undefined {
+  return registration.info.eventSource ?? (registration.capabilities.sourcing ? 'syscall' : undefined);
+}

@@ -1,4 +1,4 @@
-import { EVENT_TYPE_OFFSET, PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
+import { PLUGIN_EVENT_TYPE } from '../sdk/event-layout';
 import Ajv, { type ErrorObject } from 'ajv';
 import { severityName, type LogSeverityName, type LogSink } from '../plugins/logger';
 import type { PluginRegistration } from '../plugins/registration';
@@ -7,6 +7,7 @@ import type { FieldSpec } from '../sdk/fields/field-definition';
 import { BufferKind, ControlF64, ControlI32 } from '../symbols/exchange-layout';
 import { PluginSymbols } from '../symbols/plugin-symbols';
 import { ReturnCode } from '../symbols/return-codes';
+import { eventTypeOf, ownEventSource } from './decode';
 import { extractField } from './extraction-driver';
 import { parseFieldSelector, type FieldSelector } from './field-selector';
 import { HarnessMemory } from './harness-memory';
@@ -141,15 +142,7 @@ export class PluginHarness {
   }
 }
 
-/** The source of a plugin's own events: its eventSource, or the host's "syscall" for a source without one. */
-function ownSource(registration: PluginRegistration): string {
-  return registration.info.eventSource ?? (registration.capabilities.sourcing ? 'syscall' : '');
-}
-
-/** The libscap type of an event. */
-function eventType(event: CapturedEvent): number {
-  return new DataView(event.bytes.buffer, event.bytes.byteOffset).getUint16(EVENT_TYPE_OFFSET, true);
-}
+const ownSource = (registration: PluginRegistration): string => ownEventSource(registration) ?? '';
 
 /** What `PluginState.run` returns for each event. */
 export interface RunRow {
@@ -196,7 +189,7 @@ export class PluginState {
   extracts(event: CapturedEvent): boolean {
     return (
       this.harness.registration.capabilities.extraction &&
-      this.harness.registration.extractEventTypes.includes(eventType(event))
+      this.harness.registration.extractEventTypes.includes(eventTypeOf(event))
     );
   }
 
@@ -330,9 +323,9 @@ export class PluginState {
   ): { value: ExtractedValue; offsets: { start: number; length: number }[] | undefined } {
     this.requireExtraction('extract_fields');
     const types = this.harness.registration.extractEventTypes;
-    if (!types.includes(eventType(event))) {
+    if (!types.includes(eventTypeOf(event))) {
       throw new Error(
-        `extract_fields: the host does not hand events of type ${eventType(event)} to this plugin (its extractEventTypes: ${types.join(', ')})`,
+        `extract_fields: the host does not hand events of type ${eventTypeOf(event)} to this plugin (its extractEventTypes: ${types.join(', ')})`,
       );
     }
     const selector = typeof field === 'string' ? parseFieldSelector(field, this.harness.fields) : field;
@@ -366,7 +359,7 @@ export class PluginState {
       const source = ownSource(this.harness.registration);
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
         if (this.parsing?.accepts(event, source)) this.parse(event, source);
-        const type = eventType(event);
+        const type = eventTypeOf(event);
         const fields: Record<string, ExtractedValue> = {};
         if (this.harness.registration.extractEventTypes.includes(type)) {
           for (const selector of selectors) fields[selector.text] = this.extract(event, selector);

@@ -1,7 +1,7 @@
 import type { PluginRegistration } from '../plugins/registration';
-import { EVENT_TYPE_OFFSET } from '../sdk/event-layout';
 import type { PluginSymbols } from '../symbols/plugin-symbols';
 import { ReturnCode } from '../symbols/return-codes';
+import { eventTypeOf, ownEventSource } from './decode';
 import { PluginCallError, type CapturedEvent } from './harness-types';
 
 /**
@@ -18,7 +18,7 @@ export class ParsingDriver {
     registration: PluginRegistration,
   ) {
     const declared = JSON.parse(registration.parseEventSourcesJson) as string[];
-    const own = registration.capabilities.sourcing ? (registration.info.eventSource ?? 'syscall') : undefined;
+    const own = ownEventSource(registration);
     // libsinsp's rule: a source plugin always parses its own source, beside those it declares; no source
     // at all means every source
     this.sources = own && !declared.includes(own) ? [...declared, own] : declared;
@@ -29,8 +29,7 @@ export class ParsingDriver {
   accepts(event: CapturedEvent, source: string): boolean {
     const sourceOk = this.sources.length === 0 || this.sources.includes(source);
     if (!sourceOk) return false;
-    const type = new DataView(event.bytes.buffer, event.bytes.byteOffset).getUint16(EVENT_TYPE_OFFSET, true);
-    return this.types.size === 0 || this.types.has(type);
+    return this.types.size === 0 || this.types.has(eventTypeOf(event));
   }
 
   /**
