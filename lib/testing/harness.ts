@@ -358,17 +358,16 @@ export class PluginState {
     try {
       const source = ownSource(this.harness.registration);
       for await (const event of capture.events({ maxEvents: options.maxEvents })) {
-        if (this.parsing?.accepts(event, source)) this.parse(event, source);
-        const type = eventTypeOf(event);
+        if (this.parses(event, source)) this.parse(event, source);
         const fields: Record<string, ExtractedValue> = {};
-        if (this.harness.registration.extractEventTypes.includes(type)) {
+        if (this.extracts(event)) {
           for (const selector of selectors) fields[selector.text] = this.extract(event, selector);
         }
         rows.push({
           number: event.number,
           timestamp: event.timestamp,
           // the host asks event_to_string of the plugin's own plugin events only
-          plugininfo: type === PLUGIN_EVENT_TYPE ? this.eventToString(event) : '',
+          plugininfo: eventTypeOf(event) === PLUGIN_EVENT_TYPE ? this.eventToString(event) : '',
           fields,
         });
       }
