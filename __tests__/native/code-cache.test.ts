@@ -32,6 +32,7 @@ beforeAll(async () => {
     output: path.join(out, 'uncached-faulty'),
     typecheck: false,
     codeCache: false,
+    minify: false,
   });
   dynamicImport = await buildPlugin(fixture('dynamic-import'), {
     output: path.join(out, 'dynamic-import'),
@@ -111,10 +112,14 @@ describe('the code cache of a plugin library', () => {
     expect(rows).toHaveLength(20);
   });
 
-  it('keeps no folder of the build machine; stack traces name the library file, cached or not', () => {
+  it("keeps no folder of the build machine; stack traces name the plugin's source, minified and cached or not", () => {
     const bytes = readFileSync(faulty.library).toString('latin1');
     expect(bytes).not.toContain('falco-plugin-build-');
     expect(bytes).not.toContain(repoRoot);
+    // Where the fixture throws: the line of the message, the column of its `new Error(`.
+    const source = readFileSync(path.join(__dirname, 'fixtures/ts/faulty.ts'), 'utf8').split('\n');
+    const line = source.findIndex((text) => text.includes("'planned uncaught error in a timer'"));
+    const column = source[line].indexOf('new Error(');
     for (const built of [faulty, uncachedFaulty]) {
       const r = spawnSync(
         hostPath,
@@ -127,8 +132,25 @@ describe('the code cache of a plugin library', () => {
       );
       expect(r.status).toBe(0);
       expect(r.stderr).toContain(built === faulty ? 'bundle: from the code cache' : 'bundle: compiled');
-      expect(r.stderr).toMatch(
-        /planned uncaught error in a timer \(at Timeout\._onTimeout \(libfaulty\.so\.js:\d+:\d+\)\)/,
+      expect(r.stderr).toContain(
+        `planned uncaught error in a timer (at Timeout._onTimeout (__tests__/native/fixtures/ts/faulty.ts:${line + 1}:${column + 1}))`,
+      );
+    }
+  });
+
+  it("names where a bug was, in the plugin's source, in the error of the failed call", () => {
+    const source = readFileSync(path.join(__dirname, 'fixtures/ts/faulty.ts'), 'utf8').split('\n');
+    const line = source.findIndex((text) => text.includes('missing!.id'));
+    const column = source[line].indexOf('missing!.id') + 'missing!.'.length;
+    for (const built of [faulty, uncachedFaulty]) {
+      const r = spawnSync(
+        hostPath,
+        ['run', built.library, '--config', '{"throwIn":"nextBatch","fault":"bug"}', '--max-events', '3'],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.stderr).toContain(
+        "plugin faulty next_batch failed: TypeError: Cannot read properties of undefined (reading 'id') " +
+          `(at maybeThrow (__tests__/native/fixtures/ts/faulty.ts:${line + 1}:${column + 1}))`,
       );
     }
   });

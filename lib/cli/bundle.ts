@@ -2,9 +2,13 @@ import { build, type Message } from 'esbuild';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { embedSourceMap } from './source-map';
 
 /** The Node version the embedded runtime provides; plugin code is compiled for it. */
 export const EMBEDDED_NODE_TARGET = 'node18';
+
+/** How esbuild writes each kind of source map (an `embedded` one is written beside, then moved in). */
+const ESBUILD_SOURCEMAP = { inline: 'inline', embedded: 'external', none: false } as const;
 
 /** The SDK's package root: the nearest folder above this file whose package.json is this SDK's. */
 function findSdkRoot(from: string): string {
@@ -27,13 +31,19 @@ export const sdkRoot = findSdkRoot(__dirname);
  * Bundles a plugin entry (TypeScript or JavaScript) and its npm dependencies into one CommonJS file for the
  * embedded Node. `falco-plugin-sdk` imports resolve to this SDK.
  *
+ * The source map is `inline` by default (the full map with the sources, for Node's own source map
+ * support), `embedded` (positions only, with sources named relative to the plugin's project, for the
+ * embedded runtime: see source-map.ts) or `none`.
+ *
  * @throws Error listing the compile errors with file and line, or naming a missing entry.
  */
 export async function bundlePlugin(
   entry: string,
   outfile: string,
   options: {
-    sourcemap?: boolean;
+    sourcemap?: 'inline' | 'embedded' | 'none';
+    /** Minify the bundle's whitespace and syntax (identifiers keep their names). */
+    minify?: boolean;
     name?: string;
     /** The entry's source, when `entry` names a file that does not exist (resolved from its folder). */
     contents?: string;
@@ -63,7 +73,11 @@ export async function bundlePlugin(
       platform: 'node',
       target: EMBEDDED_NODE_TARGET,
       format: 'cjs',
-      sourcemap: options.sourcemap === false ? false : 'inline',
+      sourcemap: ESBUILD_SOURCEMAP[options.sourcemap ?? 'inline'],
+      sourcesContent: options.sourcemap !== 'embedded',
+      // Identifiers keep their names: V8 names a frame's receiver by its class's own name, not `name`.
+      minifyWhitespace: options.minify === true,
+      minifySyntax: options.minify === true,
       keepNames: true,
       logLevel: 'silent',
       alias: {
@@ -80,6 +94,7 @@ export async function bundlePlugin(
     );
     throw new Error(`cannot compile ${options.name ?? entry}:\n${lines.join('\n')}`);
   }
+  if (options.sourcemap === 'embedded') embedSourceMap(outfile, workingDir);
 }
 
 /** The nearest folder at or above `dir` with a package.json (the plugin's project), else `dir`. */

@@ -52,6 +52,7 @@ const build: Command = {
     { name: 'tar', help: 'Also write <name>-<version>-<platform>.tar.gz of the artifact into it.' },
     { name: 'system-runtime', help: "Only the library, using the host's libnode108 (Debian 12)." },
     { name: 'no-typecheck', help: 'Bundle without type-checking first.' },
+    { name: 'no-minify', help: 'Keep the bundle unminified (stack traces name the sources either way).' },
   ],
   async run(args, out) {
     const entry = positionalArg(args, this, 'the plugin entry file');
@@ -60,6 +61,7 @@ const build: Command = {
       tar: args.options.has('tar'),
       systemRuntime: args.options.has('system-runtime'),
       typecheck: !args.options.has('no-typecheck'),
+      minify: !args.options.has('no-minify'),
     });
     out.stdout(buildSummary(result));
     return 0;

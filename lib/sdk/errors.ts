@@ -57,10 +57,39 @@ export function sentinelOf(thrown: unknown): BatchSentinel | undefined {
   return undefined;
 }
 
-/** Renders anything thrown as a one-line message for `get_last_error`. */
+/** JavaScript's own errors, thrown by a bug rather than on purpose (a `TypeError` from reading `undefined`). */
+const PROGRAMMING_ERRORS: readonly Error[] = [
+  TypeError.prototype,
+  ReferenceError.prototype,
+  RangeError.prototype,
+  SyntaxError.prototype,
+  URIError.prototype,
+  EvalError.prototype,
+];
+
+/** The first frame of an error's stack (`fn (src/plugin.ts:12:5)`), or undefined. */
+function firstFrame(error: Error): string | undefined {
+  const stack = error.stack;
+  if (typeof stack !== 'string') return undefined;
+  const at = stack.indexOf('\n    at ');
+  if (at < 0) return undefined;
+  const end = stack.indexOf('\n', at + 1);
+  return stack.slice(at + 8, end < 0 ? undefined : end).trim() || undefined;
+}
+
+/**
+ * Renders anything thrown as a one-line message for `get_last_error`: an error's message as the plugin
+ * wrote it; for JavaScript's own errors (`TypeError`, `ReferenceError`, `RangeError`, …), which come from a
+ * bug, also their name and where they were thrown, e.g.
+ * `TypeError: Cannot read properties of undefined (reading 'id') (at MyInstance.nextBatch (src/plugin.ts:42:17))`.
+ * A built plugin's stack frames name its TypeScript sources, through the source map of its bundle.
+ */
 export function errorMessage(thrown: unknown): string {
   if (thrown instanceof Error) {
-    return thrown.message || thrown.name;
+    const text = thrown.message || thrown.name;
+    if (!PROGRAMMING_ERRORS.includes(Object.getPrototypeOf(thrown) as Error)) return text;
+    const frame = firstFrame(thrown);
+    return `${thrown.name}: ${text}${frame === undefined ? '' : ` (at ${frame})`}`;
   }
   return String(thrown);
 }

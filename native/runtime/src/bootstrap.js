@@ -136,11 +136,130 @@ process.on('exit', () => {
   stderr.flushPending();
 });
 
-// 4. Load the plugin bundle: embedded in the library (compiled as the module BUNDLE_PATH, so that
+// 4. Stack traces name the plugin's sources. `falco-plugin build` minifies the bundle and appends its
+//    source map (positions only, sources relative to the plugin's project) as the last line; frames in
+//    the bundle are mapped when a stack is formatted, the map being decoded on the first one. A plugin
+//    that sets its own Error.prepareStackTrace replaces this.
+const SOURCE_MAP_COMMENT = '// falco-plugin-sdk source map: ';
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+// The segments of each generated line, as [generated column, source, line, column] quadruples (0-based),
+// in column order. Segments without a source position are left out.
+function decodeMappings(mappings) {
+  const digitOf = new Int8Array(128).fill(-1);
+  for (let i = 0; i < BASE64_DIGITS.length; i++) digitOf[BASE64_DIGITS.charCodeAt(i)] = i;
+  const lines = [];
+  const values = [0, 0, 0, 0, 0];
+  let segments = [];
+  let column = 0;
+  let source = 0;
+  let line = 0;
+  let sourceColumn = 0;
+  let i = 0;
+  while (i <= mappings.length) {
+    const c = i < mappings.length ? mappings.charCodeAt(i) : 59;
+    if (c === 59 /* ; */) {
+      lines.push(Int32Array.from(segments));
+      segments = [];
+      column = 0;
+      i++;
+      continue;
+    }
+    if (c === 44 /* , */) {
+      i++;
+      continue;
+    }
+    let count = 0;
+    while (i < mappings.length && count < values.length) {
+      const next = mappings.charCodeAt(i);
+      if (next === 44 || next === 59) break;
+      let value = 0;
+      let scale = 1;
+      let digit;
+      do {
+        digit = i < mappings.length ? digitOf[mappings.charCodeAt(i++) & 127] : -1;
+        if (digit < 0) throw new Error('invalid source map mappings');
+        value += (digit & 31) * scale;
+        scale *= 32;
+      } while (digit & 32);
+      values[count++] = value % 2 === 1 ? -(value - 1) / 2 : value / 2;
+    }
+    column += values[0];
+    if (count >= 4) {
+      source += values[1];
+      line += values[2];
+      sourceColumn += values[3];
+      segments.push(column, source, line, sourceColumn);
+    }
+  }
+  return lines;
+}
+
+// (line, column) of the bundle (1-based, as in stack frames) to "source:line:column", or undefined.
+function bundlePositionMapper(source) {
+  const at = source.lastIndexOf(SOURCE_MAP_COMMENT);
+  if (at < 0) return undefined;
+  let decoded;
+  return (line, column) => {
+    if (decoded === undefined) {
+      const end = source.indexOf('\n', at);
+      const text = source.slice(at + SOURCE_MAP_COMMENT.length, end < 0 ? undefined : end);
+      const map = JSON.parse(text);
+      decoded = { sources: map.sources, lines: decodeMappings(map.mappings) };
+    }
+    const segments = decoded.lines[line - 1];
+    if (segments === undefined || segments.length === 0 || segments[0] > column - 1) return undefined;
+    let low = 0;
+    let high = segments.length / 4 - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (segments[mid * 4] <= column - 1) low = mid;
+      else high = mid - 1;
+    }
+    const name = decoded.sources[segments[low * 4 + 1]];
+    return name === undefined
+      ? undefined
+      : `${name}:${segments[low * 4 + 2] + 1}:${segments[low * 4 + 3] + 1}`;
+  };
+}
+
+function mapStackTraces(source, scriptName) {
+  const mapPosition = bundlePositionMapper(source);
+  if (mapPosition === undefined) return;
+  const errorToString = Error.prototype.toString;
+  const frame = (site) => {
+    const text = String(site);
+    if (site.getFileName() !== scriptName) return text;
+    const line = site.getLineNumber();
+    const column = site.getColumnNumber();
+    const original = mapPosition(line, column);
+    const generated = `${scriptName}:${line}:${column}`;
+    const at = text.lastIndexOf(generated);
+    return original === undefined || at < 0
+      ? text
+      : text.slice(0, at) + original + text.slice(at + generated.length);
+  };
+  Error.prepareStackTrace = function prepareStackTrace(error, sites) {
+    let head;
+    try {
+      head = errorToString.call(error);
+    } catch {
+      head = '<error>';
+    }
+    try {
+      return head + sites.map((site) => `\n    at ${frame(site)}`).join('');
+    } catch {
+      return head + sites.map((site) => `\n    at ${site}`).join('');
+    }
+  };
+}
+
+// 5. Load the plugin bundle: embedded in the library (compiled as the module BUNDLE_PATH, so that
 //    its requires resolve from the library's folder), or a file.
 const Module = require('module');
 const path = require('path');
 const embeddedSource = native.bundleSource();
+if (typeof embeddedSource === 'string') mapStackTraces(embeddedSource, native.bundleScriptName());
 
 // Compiles the embedded bundle as Module.prototype._compile does (same wrapper parameters, origin and
 // dynamic import()), with the code cache `falco-plugin build` made for it. undefined when Node's
