@@ -2,6 +2,7 @@
  * The reference `dummy` plugin of the Falco project, in TypeScript: a source of increasing samples with
  * random jitter, and fields to extract them.
  */
+// #region imports
 import {
   BaseInstance,
   BasePlugin,
@@ -15,7 +16,9 @@ import {
   type EventReader,
   type PluginInfo,
 } from 'falco-plugin-sdk';
+// #endregion imports
 
+// #region config
 /** Init config: how much each sample may jump beyond +1. */
 export const DummyConfig = z.object({
   jitter: z
@@ -25,7 +28,9 @@ export const DummyConfig = z.object({
     .default(10)
     .describe('A random amount added to the sample of each event, between 0 and jitter'),
 });
+// #endregion config
 
+// #region open-params
 /** Open params: where the samples start and how many events to produce. */
 export const DummyOpenParams = z.object({
   start: z.number().int().min(0).default(1).describe('The sample the event stream starts from'),
@@ -33,7 +38,9 @@ export const DummyOpenParams = z.object({
 });
 
 type OpenParams = z.output<typeof DummyOpenParams>;
+// #endregion open-params
 
+// #region instance
 /** Produces `maxEvents` samples, each `1 + random(0..jitter)` above the previous one. */
 class DummyInstance extends BaseInstance {
   private sample: number;
@@ -62,7 +69,9 @@ class DummyInstance extends BaseInstance {
     return { value, detail: `${this.produced} of ${this.params.maxEvents} events` };
   }
 }
+// #endregion instance
 
+// #region payload
 /** Reads the ASCII decimal sample of a payload, in place. */
 function parseSample(bytes: Uint8Array, start: number, end: number): number {
   let sample = 0;
@@ -78,7 +87,9 @@ function parseSample(bytes: Uint8Array, start: number, end: number): number {
 }
 
 const field = fieldsWithContext<number>();
+// #endregion payload
 
+// #region class-info
 /** The plugin: an event source of samples, and fields over them. */
 export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin.withConfig(DummyConfig))) {
   override readonly openParamsSchema = DummyOpenParams;
@@ -94,7 +105,9 @@ export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin.withCo
       eventSource: 'dummy',
     };
   }
+  // #endregion class-info
 
+  // #region open
   open(params: OpenParams): DummyInstance {
     return new DummyInstance(this.config.jitter, params);
   }
@@ -102,7 +115,9 @@ export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin.withCo
   openParams() {
     return [{ value: '{"start":1,"maxEvents":20}', desc: 'Samples from 1, 20 events' }];
   }
+  // #endregion open
 
+  // #region fields
   /** One parse per event: the sample, shared by every field. */
   override eventContext(event: EventReader): number {
     return event.withPayload(parseSample);
@@ -132,10 +147,15 @@ export class DummyPlugin extends FieldExtraction(EventSourcing(BasePlugin.withCo
       ),
     ];
   }
+  // #endregion fields
 
+  // #region to-string
   eventToString(event: EventReader): string {
     return `{"sample": "${event.text()}"}`;
   }
+  // #endregion to-string
 }
 
+// #region register
 export default registerPlugin(DummyPlugin);
+// #endregion register

@@ -17,6 +17,7 @@ import {
 } from 'falco-plugin-sdk';
 import { githubWebhookConfig, openWebhookSource, type WebhookSource } from 'falco-plugin-sdk/prebuilts';
 
+// #region config
 /** Init config: the webhook's secret, and where it listens. */
 export const GithubConfig = z.object({
   secret: z.string().min(16, 'the secret must be at least 16 characters').describe("The webhook's secret"),
@@ -24,7 +25,9 @@ export const GithubConfig = z.object({
   port: z.number().int().min(0).max(65535).default(8765).describe('The port to listen on (0: any free one)'),
   path: z.string().default('/github').describe('The path GitHub POSTs to'),
 });
+// #endregion config
 
+// #region delivery
 /** One event as the webhook carries it: GitHub's headers and the payload. */
 interface Delivery {
   readonly headers: {
@@ -35,7 +38,9 @@ interface Delivery {
 }
 
 const field = fieldsWithContext<Delivery>();
+// #endregion delivery
 
+// #region at
 /** A string at a path of the payload, or undefined. */
 function at(body: unknown, ...path: string[]): string | undefined {
   let value = body;
@@ -45,6 +50,7 @@ function at(body: unknown, ...path: string[]): string | undefined {
   }
   return typeof value === 'string' ? value : undefined;
 }
+// #endregion at
 
 export class GithubPlugin extends FieldExtraction(EventSourcing(BasePlugin.withConfig(GithubConfig))) {
   info(): PluginInfo {
@@ -58,6 +64,7 @@ export class GithubPlugin extends FieldExtraction(EventSourcing(BasePlugin.withC
     };
   }
 
+  // #region open
   async open(): Promise<WebhookSource> {
     const { secret, ...listen } = this.config;
     const source = await openWebhookSource(githubWebhookConfig(secret, listen), {
@@ -67,7 +74,9 @@ export class GithubPlugin extends FieldExtraction(EventSourcing(BasePlugin.withC
     this.logger.info(`github webhook listening on ${source.url}`);
     return source;
   }
+  // #endregion open
 
+  // #region fields
   override eventContext(event: EventReader): Delivery {
     return event.json<Delivery>();
   }
@@ -111,6 +120,7 @@ export class GithubPlugin extends FieldExtraction(EventSourcing(BasePlugin.withC
       ),
     ];
   }
+  // #endregion fields
 
   eventToString(event: EventReader): string {
     const { headers, body } = event.json<Delivery>();

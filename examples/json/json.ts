@@ -13,6 +13,7 @@ import {
   type PluginInfo,
 } from 'falco-plugin-sdk';
 
+// #region plugin
 interface Parsed {
   readonly json: unknown;
 }
@@ -36,7 +37,9 @@ export class JsonPlugin extends FieldExtraction(BasePlugin) {
       return { json: undefined };
     }
   }
+  // #endregion plugin
 
+  // #region fields
   fields() {
     return [
       jsonValueField<Parsed>(
@@ -63,6 +66,7 @@ export class JsonPlugin extends FieldExtraction(BasePlugin) {
       ),
     ];
   }
+  // #endregion fields
 }
 
 export default registerPlugin(JsonPlugin);

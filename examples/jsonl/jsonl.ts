@@ -3,6 +3,7 @@
  * the fields read the JSON of each event, parsed once per event. `get_progress` reports how much of the
  * file was read, so `falco -e`-style replays show it.
  */
+// #region imports
 import {
   BasePlugin,
   EventSourcing,
@@ -16,7 +17,9 @@ import {
 } from 'falco-plugin-sdk';
 import { access, constants } from 'node:fs/promises';
 import { newLineInstance } from 'falco-plugin-sdk/prebuilts';
+// #endregion imports
 
+// #region schema
 /** Init config: how large a line may be, and what to do with a line that is not JSON. */
 export const JsonlConfig = z.object({
   maxLineBytes: z
@@ -36,7 +39,9 @@ interface ParsedLine {
 }
 
 const field = fieldsWithContext<ParsedLine>();
+// #endregion schema
 
+// #region class
 export class JsonlPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
   override readonly initSchema = JsonlConfig;
   private maxLineBytes = 256 * 1024;
@@ -55,7 +60,9 @@ export class JsonlPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
   override init(config: Config): void {
     this.maxLineBytes = config.maxLineBytes;
   }
+  // #endregion class
 
+  // #region open
   /** The open params: the path of the file, which must be readable now. */
   async open(params: string) {
     const file = params.trim();
@@ -69,7 +76,9 @@ export class JsonlPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
       logger: this.logger,
     });
   }
+  // #endregion open
 
+  // #region context
   override eventContext(event: EventReader): ParsedLine {
     const text = event.text();
     let json: unknown;
@@ -80,7 +89,9 @@ export class JsonlPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
     }
     return { text, json };
   }
+  // #endregion context
 
+  // #region fields
   fields() {
     return [
       field(
@@ -100,6 +111,7 @@ export class JsonlPlugin extends FieldExtraction(EventSourcing(BasePlugin)) {
       ),
     ];
   }
+  // #endregion fields
 
   eventToString(event: EventReader): string {
     return event.text();

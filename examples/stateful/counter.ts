@@ -26,14 +26,17 @@ const CounterConfig = z.object({
 });
 type Config = z.output<typeof CounterConfig>;
 
+// #region schema
 /** The exported table: per key, how many events had it and the number of the first one. */
 export const Counts = tableSchema({
   key: 'string',
   fields: { count: 'uint64', first: readOnly('uint64') },
 });
+// #endregion schema
 
 const MAX_KEY_LENGTH = 64;
 
+// #region info
 class Counter extends EventParsing(FieldExtraction(BasePlugin)) {
   override readonly initSchema = CounterConfig;
   private buckets: number | undefined;
@@ -49,26 +52,34 @@ class Counter extends EventParsing(FieldExtraction(BasePlugin)) {
       parseEventTypes: [PLUGIN_EVENT_TYPE],
     };
   }
+  // #endregion info
 
+  // #region init
   override init(config: Config, { tables }: InitContext): void {
     this.buckets = config.buckets;
     this.counts = tables.export('counts', Counts);
   }
+  // #endregion init
 
+  // #region key-of
   /** The key of an event. */
   keyOf(event: EventReader): string {
     const text = event.text().slice(0, MAX_KEY_LENGTH);
     if (this.buckets === undefined || !/^\d+$/.test(text)) return text;
     return String(BigInt(text) % BigInt(this.buckets));
   }
+  // #endregion key-of
 
+  // #region parse
   parseEvent(event: EventReader): void {
     const key = this.keyOf(event);
     const entry = this.counts.get(key);
     if (entry === undefined) this.counts.add(key, { count: 1n, first: BigInt(event.number) });
     else entry.set('count', entry.get('count') + 1n);
   }
+  // #endregion parse
 
+  // #region fields
   fields() {
     return [
       field({ name: 'counter.key', type: 'string', desc: 'The key the event is counted under' }, (req) =>
@@ -83,6 +94,7 @@ class Counter extends EventParsing(FieldExtraction(BasePlugin)) {
       ),
     ];
   }
+  // #endregion fields
 }
 
 export default registerPlugin(Counter);

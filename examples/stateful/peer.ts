@@ -16,12 +16,14 @@ import {
   type ImportedSchema,
 } from 'falco-plugin-sdk';
 
+// #region import
 /** What this plugin reads of the `counts` table, and the field it adds. */
 const CountsImport = {
   key: 'string',
   fields: { count: 'uint64' },
   add: { peer_seen: 'uint64' },
 } as const;
+// #endregion import
 
 class Peer extends EventParsing(FieldExtraction(BasePlugin)) {
   private counts!: Table<ImportedSchema<typeof CountsImport>>;
@@ -37,17 +39,22 @@ class Peer extends EventParsing(FieldExtraction(BasePlugin)) {
     };
   }
 
+  // #region init
   override init(_config: unknown, { tables }: InitContext): void {
     this.counts = tables.import('counts', CountsImport);
   }
+  // #endregion init
 
+  // #region parse
   parseEvent(): void {
     // the counter has counted this event (it was loaded first): mark the key as seen here too
     this.counts.forEach((entry) => {
       if (entry.get('peer_seen') !== entry.get('count')) entry.set('peer_seen', entry.get('count'));
     });
   }
+  // #endregion parse
 
+  // #region fields
   fields() {
     return [
       field(
@@ -78,6 +85,7 @@ class Peer extends EventParsing(FieldExtraction(BasePlugin)) {
       ),
     ];
   }
+  // #endregion fields
 }
 
 export default registerPlugin(Peer);

@@ -3,6 +3,7 @@
  * webhook can send. The webhook prebuilt does the serving (auth, limits, backpressure); this plugin only
  * declares its config and the fields it extracts from the JSON body.
  */
+// #region imports
 import {
   BasePlugin,
   EventSourcing,
@@ -20,7 +21,9 @@ import {
   WebhookConfigObject,
   type WebhookSource,
 } from 'falco-plugin-sdk/prebuilts';
+// #endregion imports
 
+// #region config
 /**
  * Init config: the webhook's settings (listen address, port, path, auth, TLS, limits, timeouts, when a
  * request is acknowledged) and the batch's size and timeout; `refineWebhookConfig` adds the checks spanning
@@ -46,7 +49,9 @@ export const WebhookPluginConfig = refineWebhookConfig(
       ),
   }),
 );
+// #endregion config
 
+// #region body
 /** What every field of one event shares: the body, parsed once per event. */
 interface ParsedBody {
   readonly text: string;
@@ -55,7 +60,9 @@ interface ParsedBody {
 
 /** A JSON value as a field string: strings as they are, anything else as JSON. */
 const field = fieldsWithContext<ParsedBody>();
+// #endregion body
 
+// #region class
 /** The plugin: a webhook event source, and fields over the JSON bodies it receives. */
 export class WebhookPlugin extends FieldExtraction(
   EventSourcing(BasePlugin.withConfig(WebhookPluginConfig)),
@@ -71,7 +78,9 @@ export class WebhookPlugin extends FieldExtraction(
       eventSource: 'webhook',
     };
   }
+  // #endregion class
 
+  // #region open
   async open(): Promise<WebhookSource> {
     const { batchTimeoutMs, batchSize, ...webhook } = this.config;
     const source: WebhookSource = await openWebhookSource(webhook, {
@@ -91,7 +100,9 @@ export class WebhookPlugin extends FieldExtraction(
     this.logger.info(`webhook listening on ${source.url}`);
     return source;
   }
+  // #endregion open
 
+  // #region fields
   /** One parse per event, shared by every field the host asks for. */
   override eventContext(event: EventReader): ParsedBody {
     const text = event.text();
@@ -124,6 +135,7 @@ export class WebhookPlugin extends FieldExtraction(
       ),
     ];
   }
+  // #endregion fields
 
   eventToString(event: EventReader): string {
     return event.text();
