@@ -6,10 +6,12 @@
  * declares its config with zod and its fields with `field()`, and is registered with `registerPlugin`.
  *
  * @packageDocumentation
+ * @module falco-plugin-sdk
  */
 export { z } from 'zod';
 export { BasePlugin } from './plugins/base-plugin';
-export type { PluginClass } from './plugins/base-plugin';
+export type { PluginClass, ConfiguredPlugin, ConfiguredPluginClass } from './plugins/base-plugin';
+export type { PluginBase } from './capabilities/capability';
 export { BaseInstance } from './plugins/base-instance';
 export { EventSourcing, SOURCING } from './capabilities/sourcing/mixin';
 export { FieldExtraction, EXTRACTION } from './capabilities/extraction/mixin';
@@ -23,7 +25,19 @@ export {
   MAX_CALL_DEADLINE_MS,
 } from './plugins/call-deadlines';
 export type { DeadlineCallback } from './plugins/call-deadlines';
-export type { PluginRegistration, Capabilities, CapabilityCheck } from './plugins/registration';
+export type {
+  PluginRegistration,
+  Capabilities,
+  CapabilityCheck,
+  ConfigCheck,
+  SetConfigCheck,
+} from './plugins/registration';
+export type { SourcingCheck } from './capabilities/sourcing/registration';
+export type { ExtractionCheck, ContextCheck, FieldsContext } from './capabilities/extraction/registration';
+export type { ParsingCheck } from './capabilities/parsing/registration';
+export type { ListeningCheck } from './capabilities/listening/registration';
+export type { AsyncCheck } from './capabilities/async/registration';
+export type { Require, HasMethod, MissingMethod } from './capabilities/registration-types';
 export type { Info, Init, InitSchema, Destroyer, LastError, PluginInfo } from './plugins/interfaces';
 export type {
   Open,
@@ -72,6 +86,8 @@ export type {
   SubtableFieldName,
   FieldValueOf,
   SubtableSchemaOf,
+  DeclaredType,
+  ScalarValue as TableScalarValue,
 } from './capabilities/tables/schema';
 export { LogSeverity, PluginLogger, severityName } from './plugins/logger';
 export type { LogSeverityName } from './plugins/logger';
@@ -96,10 +112,17 @@ export type {
   FieldArgument,
   FieldExtractor,
 } from './sdk/fields/field-definition';
-export type { FieldType, FieldProperty, FieldValue, ScalarValue } from './sdk/fields/field-types';
+export { FIELD_TYPES, FIELD_PROPERTIES } from './sdk/fields/field-types';
+export type {
+  FieldType,
+  FieldProperty,
+  FieldValue,
+  ScalarValue,
+  ScalarValueByType,
+} from './sdk/fields/field-types';
 export { FieldValueError } from './capabilities/extraction/results';
 export { toJsonSchema, parseJsonInput } from './sdk/json-input';
-export type { JsonSchema } from './sdk/json-input';
+export type { JsonSchema, JsonSchemaOptions } from './sdk/json-input';
 export { PLUGIN_API_VERSION, API_MINOR_NEEDED, defaultRequiredApiVersion } from './sdk/api-version';
 export type { ApiNeeds } from './sdk/api-version';
 export { PLUGIN_EVENT_PAYLOAD_OFFSET, PLUGIN_EVENT_TYPE } from './sdk/event-layout';

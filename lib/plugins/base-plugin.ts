@@ -51,7 +51,7 @@ export abstract class BasePlugin implements Info, LastError {
    *   }
    * }
    */
-  static withConfig<S extends z.ZodTypeAny>(schema: S) {
+  static withConfig<S extends z.ZodTypeAny>(schema: S): ConfiguredPluginClass<S> {
     abstract class ConfiguredPlugin extends BasePlugin {
       override readonly initSchema: S = schema;
       /** The init config as `initSchema` parsed it; the latest accepted update after `setConfig`. */
@@ -61,6 +61,21 @@ export abstract class BasePlugin implements Info, LastError {
     return ConfiguredPlugin;
   }
 }
+
+/**
+ * The base class `BasePlugin.withConfig(schema)` returns: a `BasePlugin` whose `initSchema` is `schema` and
+ * whose `config` is typed from it. Only a type: each `withConfig` call makes its own class, to extend or to
+ * compose with capabilities.
+ */
+export declare abstract class ConfiguredPlugin<S extends z.ZodTypeAny> extends BasePlugin {
+  /** The schema given to `withConfig`. */
+  override readonly initSchema: S;
+  /** The init config as `initSchema` parsed it; the latest accepted update after `setConfig`. */
+  config: z.output<S>;
+}
+
+/** The class `BasePlugin.withConfig(schema)` returns (abstract: extend it). */
+export type ConfiguredPluginClass<S extends z.ZodTypeAny> = typeof ConfiguredPlugin<S>;
 
 // In the global registry: a plugin bundled with its own copy of the SDK is still recognized.
 const CONFIGURED = Symbol.for('falco-plugin-sdk.configured');

@@ -67,6 +67,11 @@ export interface PluginInfo {
 
 /** Static plugin identity. */
 export interface Info {
+  /**
+   * The plugin's identity and static declarations. Called on the instance made at registration, before any
+   * `init`: `registerPlugin` validates the result and keeps it, and the host's `get_name`, `get_version`
+   * & co. return what it says then.
+   */
   info(): PluginInfo;
 }
 
@@ -75,20 +80,39 @@ export interface Info {
  * plugins with parsing or extraction).
  */
 export interface Init<Config> {
+  /**
+   * Called once per plugin state (`plugin_init`) with the config parsed and validated against
+   * `initSchema` (the raw string without a schema) and the host's tables; may return a Promise.
+   *
+   * @throws Error to fail `plugin_init` with the error's message (a rejected Promise does the same).
+   */
   init(config: Config, context: InitContext): void | Promise<void>;
 }
 
 /** The zod schema of the init config; the SDK generates the JSON Schema and parses the config with it. */
 export interface InitSchema<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  /**
+   * The schema: its JSON Schema is what `get_init_schema` returns, and the config `init` receives is its
+   * output (defaults applied).
+   */
   readonly initSchema: S;
 }
 
 /** Release of resources when the host destroys the plugin. */
 export interface Destroyer {
+  /**
+   * Called once at `plugin_destroy`, after the SDK closed the instances still open and stopped the
+   * plugin's routines and async events; may return a Promise. A failure is logged, since `plugin_destroy`
+   * reports none.
+   */
   destroy(): void | Promise<void>;
 }
 
 /** The message of the last failure, read by the host through `get_last_error`. */
 export interface LastError {
+  /**
+   * The message of the last failed call: the SDK sets it to the message of what the call threw, the text
+   * `get_last_error` returns.
+   */
   lastError: string;
 }

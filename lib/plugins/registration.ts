@@ -38,24 +38,40 @@ import type { InitContext } from '../capabilities/tables/init-tables';
 import type { BasePlugin, PluginClass } from './base-plugin';
 import type { PluginInfo } from './interfaces';
 
-/** What `init` must accept given the declared `initSchema`. */
-type ConfigCheck<P> = P extends {
+/**
+ * Part of `CapabilityCheck`: `init(config)` must accept the output of the declared `initSchema`; otherwise
+ * the error names the schema's output type.
+ */
+export type ConfigCheck<P> = P extends {
+  /** The declared schema of the init config. */
   readonly initSchema: infer S extends z.ZodTypeAny;
+  /** The plugin's `init`, whose `config` parameter is checked. */
   init(config: infer C, context: InitContext): unknown;
 }
   ? [z.output<S>] extends [C]
     ? unknown
-    : { readonly 'init(config) must accept the output of initSchema': z.output<S> }
+    : {
+        /** The compile-time error: its type is what `init(config)` must accept. */
+        readonly 'init(config) must accept the output of initSchema': z.output<S>;
+      }
   : unknown;
 
-/** What `setConfig`, when the plugin has one, must accept given the declared `initSchema`. */
-type SetConfigCheck<P> = P extends {
+/**
+ * Part of `CapabilityCheck`: `setConfig(config)`, when the plugin has one, must accept the output of the
+ * declared `initSchema`; otherwise the error names the schema's output type.
+ */
+export type SetConfigCheck<P> = P extends {
+  /** The declared schema of the init config, which config updates follow too. */
   readonly initSchema: infer S extends z.ZodTypeAny;
+  /** The plugin's `setConfig`, whose `config` parameter is checked. */
   setConfig(config: infer C): unknown;
 }
   ? [z.output<S>] extends [C]
     ? unknown
-    : { readonly 'setConfig(config) must accept the output of initSchema': z.output<S> }
+    : {
+        /** The compile-time error: its type is what `setConfig(config)` must accept. */
+        readonly 'setConfig(config) must accept the output of initSchema': z.output<S>;
+      }
   : unknown;
 
 /**
@@ -70,22 +86,55 @@ export type CapabilityCheck<P> = ConfigCheck<P> &
   ListeningCheck<P> &
   AsyncCheck<P> &
   (P extends
-    | { readonly '~capability.sourcing': true }
-    | { readonly '~capability.extraction': true }
-    | { readonly '~capability.parsing': true }
-    | { readonly '~capability.listening': true }
-    | { readonly '~capability.async': true }
+    | {
+        /** Set on the classes `EventSourcing` returns. */
+        readonly '~capability.sourcing': true;
+      }
+    | {
+        /** Set on the classes `FieldExtraction` returns. */
+        readonly '~capability.extraction': true;
+      }
+    | {
+        /** Set on the classes `EventParsing` returns. */
+        readonly '~capability.parsing': true;
+      }
+    | {
+        /** Set on the classes `CaptureListening` returns. */
+        readonly '~capability.listening': true;
+      }
+    | {
+        /** Set on the classes `AsyncEvents` returns. */
+        readonly '~capability.async': true;
+      }
     ? unknown
     : {
+        /** The compile-time error of a plugin class that composes no capability. */
         readonly 'a plugin needs a capability: extend EventSourcing(BasePlugin), FieldExtraction(BasePlugin), EventParsing(BasePlugin), CaptureListening(BasePlugin) and/or AsyncEvents(BasePlugin)': never;
       });
 
 /** The capabilities a registered plugin exports symbols for. */
 export interface Capabilities {
+  /**
+   * The class composes `EventSourcing`: the built library exports the event sourcing symbols
+   * (`plugin_open`, `plugin_next_batch`, …).
+   */
   readonly sourcing: boolean;
+  /**
+   * The class composes `FieldExtraction`: the built library exports `plugin_get_fields`,
+   * `plugin_extract_fields` & co.
+   */
   readonly extraction: boolean;
+  /** The class composes `EventParsing`: the built library exports `plugin_parse_event` & co. */
   readonly parsing: boolean;
+  /**
+   * The class composes `CaptureListening`: the built library exports `plugin_capture_open` and
+   * `plugin_capture_close`.
+   */
   readonly listening: boolean;
+  /**
+   * The class composes `AsyncEvents`: the built library exports the async event symbols
+   * (`plugin_get_async_events`, `plugin_set_async_event_handler`, …).
+   */
   readonly async: boolean;
 }
 
@@ -96,6 +145,10 @@ export interface Capabilities {
 export interface PluginRegistration extends ExtractionRegistration, ParsingRegistration, AsyncRegistration {
   /** Marks the object for the build and the native bootstrap. */
   readonly kind: 'falco-plugin-registration';
+  /**
+   * The plugin's identity as `info()` returned it, validated, with `requiredApiVersion` resolved to the
+   * default when the plugin gives none.
+   */
   readonly info: Required<
     Pick<PluginInfo, 'name' | 'description' | 'contact' | 'version' | 'requiredApiVersion'>
   > &
@@ -103,6 +156,7 @@ export interface PluginRegistration extends ExtractionRegistration, ParsingRegis
       PluginInfo,
       'id' | 'eventSource' | 'extractEventSources' | 'heapLimitMiB' | 'requiredEventSchemaVersion'
     >;
+  /** The capabilities the plugin class composes, which decide the symbols the library exports. */
   readonly capabilities: Capabilities;
   /** Whether the plugin takes config updates (it has `setConfig`, API 3.4). */
   readonly setConfig: boolean;

@@ -27,9 +27,13 @@ export const API_MINOR_NEEDED = {
 
 /** What decides a plugin's default required API version. */
 export interface ApiNeeds {
+  /** Whether the plugin has event sourcing; it raises no minor beyond the 3.3 every plugin's logger needs. */
   readonly sourcing: boolean;
+  /** Whether the plugin has field extraction: tables (3.5) and value offsets (3.11). */
   readonly extraction: boolean;
+  /** Whether the plugin has event parsing: tables (3.5). */
   readonly parsing: boolean;
+  /** Whether the plugin has capture listening (3.7; requiring less fails to register). */
   readonly listening: boolean;
   /** Whether the plugin has a `setConfig` method. */
   readonly setConfig: boolean;

@@ -6,10 +6,14 @@
 /** A sentinel value; compare with `===` against `EOF` and `TIMEOUT`. */
 export class Sentinel<K extends 'EOF' | 'TIMEOUT'> {
   /** @internal */
-  constructor(readonly kind: K) {
+  constructor(
+    /** Which sentinel this is: `'EOF'` or `'TIMEOUT'`. */
+    readonly kind: K,
+  ) {
     Object.freeze(this);
   }
 
+  /** The sentinel's `kind`, e.g. `EOF`. */
   toString(): string {
     return this.kind;
   }

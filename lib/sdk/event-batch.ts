@@ -31,7 +31,9 @@ export type Timestamp = bigint | number | Date;
 /** An event payload larger than the batch's `maxEventSize`. The events already in the batch are kept. */
 export class EventTooLargeError extends Error {
   constructor(
+    /** The size of the refused payload, in bytes. */
     readonly size: number,
+    /** The batch's largest payload, in bytes. */
     readonly maxEventSize: number,
   ) {
     super(`event of ${size} bytes exceeds the maximum event size of ${maxEventSize} bytes`);
@@ -41,7 +43,10 @@ export class EventTooLargeError extends Error {
 
 /** Writing into a batch that already holds `batchSize` events. */
 export class BatchFullError extends Error {
-  constructor(readonly batchSize: number) {
+  constructor(
+    /** The batch's capacity, in events. */
+    readonly batchSize: number,
+  ) {
     super(`the batch is full (${batchSize} events)`);
     this.name = 'BatchFullError';
   }

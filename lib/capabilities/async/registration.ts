@@ -3,7 +3,10 @@ import type { HasMethod, Require } from '../registration-types';
 import type { AsyncEventEmitter } from './interfaces';
 
 /** Compile-time completeness of an async event producer: `startAsync` and `stopAsync` with their signatures. */
-export type AsyncCheck<P> = P extends { readonly '~capability.async': true }
+export type AsyncCheck<P> = P extends {
+  /** Set on the classes `AsyncEvents` returns. */
+  readonly '~capability.async': true;
+}
   ? Require<
       HasMethod<P, 'startAsync', (emitter: AsyncEventEmitter) => void>,
       'startAsync(emitter: AsyncEventEmitter): void'

@@ -7,5 +7,12 @@
  * message.
  */
 export interface SetConfig<Config> {
+  /**
+   * Takes a config update (`plugin_set_config`, API 3.4), parsed and validated with `initSchema` (the raw
+   * string without a schema); may return a Promise. Once it returns, `this.config` of a
+   * `BasePlugin.withConfig` plugin is the new config.
+   *
+   * @throws Error to refuse the update: the host gets `config update refused: <message>`.
+   */
   setConfig(config: Config): void | Promise<void>;
 }

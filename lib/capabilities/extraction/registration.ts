@@ -6,7 +6,10 @@ import { fieldsToJson, validateFields, type FieldDefinition } from '../../sdk/fi
 import type { HasMethod, Require } from '../registration-types';
 
 /** The context the fields of a plugin read (`fieldsWithContext<T>()`: T; plain `field`: unknown). */
-type FieldsContext<P> = P extends { fields(): readonly (infer D)[] }
+export type FieldsContext<P> = P extends {
+  /** The plugin's `fields`, whose declarations give the context type. */
+  fields(): readonly (infer D)[];
+}
   ? D extends FieldDefinition<infer C>
     ? C
     : unknown
@@ -16,16 +19,23 @@ type FieldsContext<P> = P extends { fields(): readonly (infer D)[] }
  * The per-event context agrees with the fields: what `eventContext` returns must be what the fields of
  * `fieldsWithContext<T>()` read (a mismatch, or a missing `eventContext`, does not compile).
  */
-type ContextCheck<P> = P extends { eventContext(event: never): infer C }
+export type ContextCheck<P> = P extends {
+  /** The plugin's `eventContext`, whose return type is checked. */
+  eventContext(event: never): infer C;
+}
   ? [C] extends [FieldsContext<P>]
     ? unknown
     : {
+        /** The compile-time error: its type is the context the fields read. */
         readonly 'eventContext(event) must return the context the fields read (fieldsWithContext<T>)': FieldsContext<P>;
       }
   : unknown;
 
 /** Compile-time completeness of an extractor: `fields` with its signature, and its context. */
-export type ExtractionCheck<P> = P extends { readonly '~capability.extraction': true }
+export type ExtractionCheck<P> = P extends {
+  /** Set on the classes `FieldExtraction` returns. */
+  readonly '~capability.extraction': true;
+}
   ? Require<
       HasMethod<P, 'fields', () => readonly FieldDefinition<never>[]>,
       'fields(): readonly FieldDefinition[]'

@@ -19,6 +19,13 @@ export interface RoutineHandle {
  * plugin is destroyed.
  */
 export interface RoutinePool {
+  /**
+   * Subscribes a routine to the host's thread pool: it runs until it returns `false`, throws, is
+   * unsubscribed, or the capture closes.
+   *
+   * @throws Error outside an open capture (before `captureOpen`, after `captureClose`), when the host gave
+   * the plugin no thread pool, or with the host's message when it refuses.
+   */
   subscribe(routine: Routine): RoutineHandle;
   /** Stops a routine; it does not run again once this returns. */
   unsubscribe(handle: RoutineHandle): void;
@@ -36,6 +43,11 @@ export interface CaptureListenContext {
  * with the error's message.
  */
 export interface CaptureListen {
+  /** Called when a capture starts (`plugin_capture_open`): the place to subscribe routines. */
   captureOpen(context: CaptureListenContext): void;
+  /**
+   * Called when the capture stops (`plugin_capture_close`); once it returns, the SDK unsubscribes the
+   * routines still running.
+   */
   captureClose(context: CaptureListenContext): void;
 }

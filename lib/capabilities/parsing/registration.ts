@@ -4,7 +4,10 @@ import type { ParseContext } from './interfaces';
 import type { EventReader } from '../../sdk/event-reader';
 
 /** Compile-time completeness of a parser: `parseEvent` with its signature. */
-export type ParsingCheck<P> = P extends { readonly '~capability.parsing': true }
+export type ParsingCheck<P> = P extends {
+  /** Set on the classes `EventParsing` returns. */
+  readonly '~capability.parsing': true;
+}
   ? Require<
       HasMethod<P, 'parseEvent', (event: EventReader, context: ParseContext) => void>,
       'parseEvent(event: EventReader, context: ParseContext): void'

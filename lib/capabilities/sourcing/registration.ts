@@ -3,7 +3,10 @@ import type { HasMethod, Require } from '../registration-types';
 import type { NextBatch } from './interfaces';
 
 /** Compile-time completeness of an event source: `open` with its signature. */
-export type SourcingCheck<P> = P extends { readonly '~capability.sourcing': true }
+export type SourcingCheck<P> = P extends {
+  /** Set on the classes `EventSourcing` returns. */
+  readonly '~capability.sourcing': true;
+}
   ? Require<
       HasMethod<P, 'open', (params: never) => NextBatch | Promise<NextBatch>>,
       'open(params: OpenParams): NextBatch | Promise<NextBatch>'

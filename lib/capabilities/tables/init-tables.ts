@@ -19,12 +19,15 @@ export interface ImportDeclaration extends TableSchema {
 
 /** The schema of an imported table: its declared fields and the added ones. */
 export type ImportedSchema<D extends ImportDeclaration> = {
+  /** The key type, as declared. */
   readonly key: D['key'];
+  /** The declared fields and the added ones, by name. */
   readonly fields: D['fields'] & (D['add'] extends Readonly<Record<string, ScalarType>> ? D['add'] : unknown);
 };
 
 /** A table the host lists. */
 export interface ListedTable {
+  /** The table's name, the one `import` takes (`threads`, …). */
   readonly name: string;
   /** The key type's name (`int64`, `string`, ...). */
   readonly keyType: string;

@@ -23,13 +23,17 @@ export type ScalarType = Exclude<keyof typeof StateType, 'table'>;
 
 /** A field whose value is a table of its own per entry (API 3.5), e.g. a thread's `file_descriptors`. */
 export interface SubtableType<S extends TableSchema = TableSchema> {
+  /** Tells a sub-table declaration from a scalar type or a read-only field. */
   readonly kind: 'subtable';
+  /** The key type and the fields of each entry's sub-table. */
   readonly schema: S;
 }
 
 /** A field declared read-only: other plugins and libsinsp may read it, only the owner writes it. */
 export interface ReadOnlyField<T extends ScalarType | SubtableType = ScalarType | SubtableType> {
+  /** Tells a read-only field from a scalar type or a sub-table declaration. */
   readonly kind: 'readonly';
+  /** The field's type: a scalar type or a sub-table. */
   readonly type: T;
 }
 
@@ -38,11 +42,16 @@ export type FieldDeclaration = ScalarType | SubtableType | ReadOnlyField;
 
 /** A table's key type and its fields by name. */
 export interface TableSchema {
+  /** The type of the table's keys (`int64` for libsinsp's `threads`). */
   readonly key: ScalarType;
+  /** The fields of each entry, by name. */
   readonly fields: Readonly<Record<string, FieldDeclaration>>;
 }
 
-/** The TypeScript value of a scalar type. */
+/**
+ * The TypeScript value of a table's scalar type: `bigint` for `int64` and `uint64`, `string`, `boolean` for
+ * `bool`, `number` for the smaller integers. Exported from the package as `TableScalarValue`.
+ */
 export type ScalarValue<T extends ScalarType> = T extends 'int64' | 'uint64'
   ? bigint
   : T extends 'string'

@@ -18,12 +18,19 @@ export type FieldProperty = (typeof FIELD_PROPERTIES)[number];
  * - `ipnet`: a network as text (`10.0.0.0/8`) or its address bytes followed by the mask bytes (8 or 32 bytes).
  */
 export interface ScalarValueByType {
+  /** Text. */
   string: string;
+  /** An unsigned 64-bit integer: a bigint, or a non-negative safe integer number. */
   uint64: bigint | number;
+  /** A duration in nanoseconds: a bigint, or a non-negative safe integer number. */
   reltime: bigint | number;
+  /** A time in nanoseconds since the epoch (bigint or number), or a `Date`. */
   abstime: bigint | number | Date;
+  /** A boolean. */
   bool: boolean;
+  /** An IPv4 or IPv6 address, as text or as its 4 or 16 bytes in network order. */
   ipaddr: string | Uint8Array;
+  /** A network, as text (`10.0.0.0/8`) or as its address bytes followed by the mask bytes (8 or 32 bytes). */
   ipnet: string | Uint8Array;
 }
 

@@ -53,8 +53,11 @@ function asText(value: unknown): string | undefined {
 export interface JsonValueFieldSpec {
   /** Dotted name, e.g. `json.value`; the rules write `json.value[/user/name]`. */
   readonly name: string;
+  /** What the field means (required, non-empty), as `FieldSpec.desc`. */
   readonly desc: string;
+  /** A short name for tables and UIs, as `FieldSpec.display`. */
   readonly display?: string;
+  /** Suggest the field for Falco's output (plugin API 3.8), as `FieldSpec.addOutput`. */
   readonly addOutput?: boolean;
 }
 

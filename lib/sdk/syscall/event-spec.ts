@@ -10,6 +10,7 @@ export interface EventSpec {
   readonly type: number;
   /** The name, as libsinsp's `evt.type`. */
   readonly name: string;
+  /** `'enter'` for a `<name>_e` event, `'exit'` for a `<name>_x` event (`evt.dir` `>` and `<`). */
   readonly direction: 'enter' | 'exit';
   /**
    * Marked old (`EF_OLD_VERSION`) in the libscap table: current drivers no longer send this enter event

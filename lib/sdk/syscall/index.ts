@@ -1,4 +1,4 @@
-/**
+/*
  * Typed, zero-copy access to libscap events (syscall events and the plugin and async meta events): the
  * schema as data, a strict reader and an encoder.
  *
@@ -13,15 +13,15 @@
  * ```
  */
 
-/** {@inheritDoc readSyscallEvent} */
+// Reading one event.
 export { readSyscallEvent } from './syscall-event';
-/** The reader's event views: a known type (`SyscallEvent<K>`), an unknown one, and their union. */
+// The reader's event views: a known type (`SyscallEvent<K>`), an unknown one, and their union.
 export type { AnySyscallEvent, EventBytes, SyscallEvent, UnknownSyscallEvent } from './syscall-event';
-/** {@inheritDoc encodeSyscallEvent} */
+// Encoding one event.
 export { encodeSyscallEvent } from './encode';
-/** The header values given to `encodeSyscallEvent`. */
+// The header values given to `encodeSyscallEvent`.
 export type { EncodeOptions } from './encode';
-/** The schema: its version, every event type by key, the meta events, and lookups by type number. */
+// The schema: its version, every event type by key, the meta events, and lookups by type number.
 export {
   SYSCALL_SCHEMA_VERSION,
   SYSCALL_EVENTS,
@@ -30,19 +30,21 @@ export {
   syscallEventTypes,
   paramLengthSize,
 } from './event-types';
-/** The key and the schema entry type of an event. */
+// The key and the schema entry type of an event.
 export type { SyscallEventKey, SyscallEventSpec } from './event-types';
-/** The shape of a schema entry. */
+// The shape of a schema entry.
 export type { EventSpec } from './event-spec';
-/** Per-event parameter names, values as read and inputs to the encoder. */
+// Per-event parameter names, values as read and inputs to the encoder.
 export type {
   SyscallParamName,
   SyscallParamValue,
   SyscallParamInput,
   SyscallEventParams,
   SyscallEventInput,
+  ParamsOf,
+  ParamSpecOf,
 } from './schema-types';
-/** Parameter types and the structured values of flags, socket addresses and fd lists. */
+// Parameter types and the structured values of flags, socket addresses and fd lists.
 export type {
   ParamType,
   ParamSpec,
@@ -53,8 +55,15 @@ export type {
   SocketAddress,
   SocketTuple,
   FdListEntry,
+  NumberParamType,
+  BigIntParamType,
+  StringParamType,
+  BytesParamType,
+  FlagsParamType,
+  FixedSizeParamType,
+  FlagNameOf,
 } from './param-types';
-/** The name tables of the flag, mode and enumeration parameters. */
+// The name tables of the flag, mode and enumeration parameters.
 export {
   OPEN_FLAGS,
   CREAT_FLAGS,
@@ -70,7 +79,7 @@ export {
   SOCKET_FAMILIES,
   PTRACE_REQUESTS,
 } from './flag-tables';
-/** One entry and one table of flag names. */
+// One entry and one table of flag names.
 export type { FlagEntry, FlagTable } from './flag-tables';
-/** {@inheritDoc resolveFlagNames} */
+// The flag names a value resolves to.
 export { resolveFlagNames } from './flags';

@@ -73,20 +73,27 @@ export function isFixedSize(type: ParamType): type is FixedSizeParamType {
 
 /** One parameter of an event in the schema: its name, its type and, for flags, the table of its names. */
 export interface ParamSpec {
+  /** The parameter's name, as libsinsp names it (`fd`, `dirfd`, `name`, …). */
   readonly name: string;
+  /** How the parameter's bytes are encoded, which decides the value the reader gives. */
   readonly type: ParamType;
+  /** For a flags, enumeration or mode parameter, the table of the names its value resolves to. */
   readonly flags?: FlagTable;
 }
 
 /** A flags, enumeration or mode parameter as read: the raw value and the names it resolves to. */
 export interface FlagsValue<Name extends string = string> {
+  /** The parameter's value as stored in the event (an unsigned integer). */
   readonly value: number;
+  /** The names of the flag table the value resolves to (see `resolveFlagNames`); empty when none does. */
   readonly names: readonly Name[];
 }
 
 /** One end of an IPv4 or IPv6 connection: the address as text and the port. */
 export interface Endpoint {
+  /** The IP address as text (`10.0.0.1`, `::1`). */
   readonly address: string;
+  /** The port number. */
   readonly port: number;
 }
 
@@ -95,29 +102,90 @@ export interface Endpoint {
  * family (its `PPM_AF_*` code and the bytes after the family byte).
  */
 export type SocketAddress =
-  | { readonly family: 'inet'; readonly address: string; readonly port: number }
-  | { readonly family: 'inet6'; readonly address: string; readonly port: number }
-  | { readonly family: 'unix'; readonly path: string }
-  | { readonly family: 'other'; readonly familyCode: number; readonly data: Uint8Array };
+  | {
+      /** An IPv4 address. */
+      readonly family: 'inet';
+      /** The address as text, e.g. `10.0.0.1`. */
+      readonly address: string;
+      /** The port number. */
+      readonly port: number;
+    }
+  | {
+      /** An IPv6 address. */
+      readonly family: 'inet6';
+      /** The address as text, e.g. `::1`. */
+      readonly address: string;
+      /** The port number. */
+      readonly port: number;
+    }
+  | {
+      /** A Unix socket. */
+      readonly family: 'unix';
+      /** The socket's path. */
+      readonly path: string;
+    }
+  | {
+      /** A family the reader does not decode. */
+      readonly family: 'other';
+      /** The family's `PPM_AF_*` code (the parameter's first byte). */
+      readonly familyCode: number;
+      /** The bytes after the family byte. */
+      readonly data: Uint8Array;
+    };
 
 /**
  * A `socktuple` parameter: both ends of an IPv4 or IPv6 connection; for a Unix socket, the kernel addresses
  * of both socket objects and the path; or another family (its code and the bytes after the family byte).
  */
 export type SocketTuple =
-  | { readonly family: 'inet'; readonly source: Endpoint; readonly destination: Endpoint }
-  | { readonly family: 'inet6'; readonly source: Endpoint; readonly destination: Endpoint }
-  | { readonly family: 'unix'; readonly source: bigint; readonly destination: bigint; readonly path: string }
-  | { readonly family: 'other'; readonly familyCode: number; readonly data: Uint8Array };
+  | {
+      /** An IPv4 connection. */
+      readonly family: 'inet';
+      /** The source end. */
+      readonly source: Endpoint;
+      /** The destination end. */
+      readonly destination: Endpoint;
+    }
+  | {
+      /** An IPv6 connection. */
+      readonly family: 'inet6';
+      /** The source end. */
+      readonly source: Endpoint;
+      /** The destination end. */
+      readonly destination: Endpoint;
+    }
+  | {
+      /** A Unix socket connection. */
+      readonly family: 'unix';
+      /** The kernel address of the source socket object. */
+      readonly source: bigint;
+      /** The kernel address of the destination socket object. */
+      readonly destination: bigint;
+      /** The socket's path. */
+      readonly path: string;
+    }
+  | {
+      /** A family the reader does not decode. */
+      readonly family: 'other';
+      /** The family's `PPM_AF_*` code (the parameter's first byte). */
+      readonly familyCode: number;
+      /** The bytes after the family byte. */
+      readonly data: Uint8Array;
+    };
 
 /** One entry of an `fdlist` parameter. */
 export interface FdListEntry {
+  /** The file descriptor number. */
   readonly fd: bigint;
+  /** The flags stored with it (a 16-bit value, as libscap writes it). */
   readonly flags: number;
 }
 
 /** The names of a parameter's flag table, or `string` when it has none. */
-export type FlagNameOf<S extends ParamSpec> = S extends { readonly flags: infer T extends FlagTable }
+export type FlagNameOf<S extends ParamSpec> = S extends {
+  /** The parameter's flag table, whose names are taken. */
+  readonly flags: infer T extends FlagTable;
+}
   ? T[number][0]
   : string;
 

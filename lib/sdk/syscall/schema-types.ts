@@ -2,15 +2,18 @@ import type { SyscallEventKey, SyscallEventSpec } from './event-types';
 import type { ParamInput, ParamValue } from './param-types';
 
 /** The parameter entries of an event key, in order. */
-type ParamsOf<K extends SyscallEventKey> = SyscallEventSpec<K>['params'];
+export type ParamsOf<K extends SyscallEventKey> = SyscallEventSpec<K>['params'];
 
 /** The parameter names of an event key, e.g. `'fd' | 'dirfd' | 'name' | …` for `'openat_x'`. */
 export type SyscallParamName<K extends SyscallEventKey> = ParamsOf<K>[number]['name'];
 
 /** The schema entry of one parameter of an event key. */
-type ParamSpecOf<K extends SyscallEventKey, P extends SyscallParamName<K>> = Extract<
+export type ParamSpecOf<K extends SyscallEventKey, P extends SyscallParamName<K>> = Extract<
   ParamsOf<K>[number],
-  { readonly name: P }
+  {
+    /** The parameter's name, which selects its entry. */
+    readonly name: P;
+  }
 >;
 
 /** The type the reader gives for a parameter, e.g. `bigint` for `fd` of `'openat_x'`. */

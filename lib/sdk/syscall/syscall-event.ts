@@ -39,6 +39,7 @@ export interface SyscallEvent<K extends SyscallEventKey = SyscallEventKey> exten
   readonly type: SyscallEventSpec<K>['type'];
   /** The name as libsinsp's `evt.type`, e.g. `'openat'`. */
   readonly name: SyscallEventSpec<K>['name'];
+  /** `'enter'` for a `<name>_e` event, `'exit'` for a `<name>_x` event (libsinsp's `evt.dir` `>` and `<`). */
   readonly direction: SyscallEventSpec<K>['direction'];
   /** A parameter's value by name. Throws for an empty parameter (0 bytes: the value is not known). */
   param<P extends SyscallParamName<K>>(name: P): SyscallParamValue<K, P>;
@@ -56,10 +57,13 @@ export interface SyscallEvent<K extends SyscallEventKey = SyscallEventKey> exten
 
 /** An event of a type the schema does not know: its header and its parameters as bytes. */
 export interface UnknownSyscallEvent extends EventHeader {
+  /** Always `undefined`: the schema has no key for this type. */
   readonly key: undefined;
   /** The event type number. */
   readonly type: number;
+  /** Always `undefined`: the schema has no name for this type. */
   readonly name: undefined;
+  /** Always `undefined`: the schema does not say whether this type is an enter or an exit event. */
   readonly direction: undefined;
   /** The bytes of the parameter at `index` (from 0): a view into the event, not a copy. */
   rawParam(index: number): Uint8Array;
@@ -73,11 +77,29 @@ export type AnySyscallEvent =
 
 /**
  * Reads one libscap event (ts u64, tid u64, len u32, type u16, nparams u32, then the parameter lengths, u16
- * or u32 for large-payload types, then the parameters) without copying it, and checks it strictly: each
- * problem is an Error naming the event type and, where it applies, the parameter. With `key`, the event
- * must be of that type.
+ * or u32 for large-payload types, then the parameters) without copying it, and checks it strictly. Narrow
+ * the result with `key` or `is()`; an event of a type the schema does not know is an `UnknownSyscallEvent`.
+ *
+ * @example
+ * const ev = readSyscallEvent(bytes);
+ * if (ev.key === 'openat_x') {
+ *   const fd = ev.param('fd'); // bigint
+ *   const path = ev.param('name'); // string
+ * }
+ *
+ * @param bytes - the event; more bytes may follow it, the header's `len` bounds it.
+ * @throws Error for each problem, naming the event type and, where it applies, the parameter.
  */
 export function readSyscallEvent(bytes: EventBytes): AnySyscallEvent;
+/**
+ * Reads one libscap event of the type `key` without copying it, and checks it strictly, as the one-argument
+ * form does; the result is typed by `key`.
+ *
+ * @param bytes - the event; more bytes may follow it, the header's `len` bounds it.
+ * @param key - the schema key the event must have, e.g. `'openat_x'`.
+ * @throws Error when the event is of another type, and for each problem of the event, naming its type and,
+ * where it applies, the parameter.
+ */
 export function readSyscallEvent<K extends SyscallEventKey>(bytes: EventBytes, key: K): SyscallEvent<K>;
 export function readSyscallEvent(bytes: EventBytes, key?: SyscallEventKey): AnySyscallEvent {
   const event = new EventView(asBytes(bytes));
