@@ -5,10 +5,13 @@ import { PluginCallError } from './harness-types';
 
 /** An async event the host took: its name and data, and whether `dump_state` produced it. */
 export interface ReceivedAsyncEvent {
+  /** The event's name, one of the plugin's `asyncEvents`. */
   readonly name: string;
+  /** The event's data, copied as the host copies it. */
   readonly data: Uint8Array;
   /** The data as UTF-8 text. */
   readonly text: string;
+  /** Whether `dump_state` produced the event (rather than the emitter of `startAsync`). */
   readonly dump: boolean;
 }
 

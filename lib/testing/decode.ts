@@ -81,8 +81,11 @@ function formatNetwork(bytes: Uint8Array): string {
 
 /** One event of a batch, as the host sees it. */
 export interface RawEvent {
+  /** The whole event as the host reads it (header, parameter lengths, parameters). */
   readonly bytes: Uint8Array;
+  /** The timestamp in nanoseconds since the epoch ("now" already replaced by the time it was read). */
   readonly timestamp: bigint;
+  /** The plugin id a plugin event carries (the host replaces 0 by the source's id); 0 for other events. */
   readonly pluginId: number;
 }
 

@@ -4,13 +4,17 @@ import type { FieldSpec } from '../sdk/fields/field-definition';
 export interface FieldSelector {
   /** The text as written. */
   readonly text: string;
+  /** The field's index in the declared fields: its id in `extract_fields`. */
   readonly fieldId: number;
+  /** The field's declaration. */
   readonly field: FieldSpec;
+  /** Whether an argument was written (`name[arg]`). */
   readonly argPresent: boolean;
   /** The index argument as a number (rounded above 2^53). */
   readonly argIndex: number;
   /** The index argument, exact. */
   readonly argIndexExact: bigint;
+  /** The key argument, for a field whose argument is a key; `undefined` otherwise. */
   readonly argKey: string | undefined;
 }
 

@@ -3,7 +3,12 @@ import type { DecodedValue, RawEvent } from './decode';
 /** A failure the plugin reported, with the message it gave through `get_last_error`. */
 export class PluginCallError extends Error {
   constructor(
+    /** The host call that failed, e.g. `init` or `next_batch`. */
     readonly call: string,
+    /**
+     * The plugin's last error; or, when the harness refuses the call as the host would (a config the init
+     * schema refuses, a `next_batch` SUCCESS with no events), the reason.
+     */
     readonly lastError: string,
   ) {
     super(`${call} failed: ${lastError}`);

@@ -38,7 +38,14 @@ export interface HarnessOptions {
  */
 export class PluginHarness {
   /** Log lines the plugin wrote, when no `log` option is given. */
-  readonly logs: { severity: number; level: LogSeverityName; message: string }[] = [];
+  readonly logs: {
+    /** The severity, a `LogSeverity` value. */
+    severity: number;
+    /** The severity's name (`warning`, `info`, …). */
+    level: LogSeverityName;
+    /** The text the plugin logged. */
+    message: string;
+  }[] = [];
   /** The declared fields, parsed from the `get_fields` JSON. */
   readonly fields: readonly FieldSpec[];
   /** The init schema, parsed from `get_init_schema` (undefined without one). */
@@ -47,7 +54,12 @@ export class PluginHarness {
   readonly tables: HarnessTables;
   private readonly validateSchema: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
+  /**
+   * @throws Error when `registration` is not a plugin registration, its required API version is one this
+   * SDK does not implement, it has no capability, or it extracts and declares no field.
+   */
   constructor(
+    /** The registration the harness loads (the plugin module's default export). */
     readonly registration: PluginRegistration,
     private readonly options: HarnessOptions = {},
   ) {
@@ -146,7 +158,9 @@ const ownSource = (registration: PluginRegistration): string => ownEventSource(r
 
 /** What `PluginState.run` returns for each event. */
 export interface RunRow {
+  /** The event number, from 1, as the host numbers events over the plugin state. */
   readonly number: number;
+  /** The event's timestamp, in nanoseconds since the epoch. */
   readonly timestamp: bigint;
   /** `event_to_string` text (`evt.plugininfo`). */
   readonly plugininfo: string;
@@ -165,8 +179,9 @@ export class PluginState {
 
   /** @internal */
   constructor(
+    /** The harness this plugin state was initialized by. */
     readonly harness: PluginHarness,
-    /** The symbols layer of this state, for tests that drive it directly. */
+    /** @internal The symbols layer of this state, for tests that drive it directly. */
     readonly symbols: PluginSymbols,
     private readonly memory: HarnessMemory,
     private readonly tables: HarnessTablesBackend,
@@ -276,8 +291,21 @@ export class PluginState {
     if (rc !== ReturnCode.Success) throw new PluginCallError('set_config', this.symbols.getLastError());
   }
 
-  /** `plugin_list_open_params`, parsed. */
-  async listOpenParams(): Promise<{ value: string; desc: string; separator: string }[]> {
+  /**
+   * `plugin_list_open_params`, parsed.
+   *
+   * @throws PluginCallError with the plugin's last error.
+   */
+  async listOpenParams(): Promise<
+    {
+      /** A value usable as the open params. */
+      value: string;
+      /** Its description; empty when the plugin gave none. */
+      desc: string;
+      /** The separator of the values `value` concatenates; empty when the plugin gave none. */
+      separator: string;
+    }[]
+  > {
     const json = await this.symbols.requireSourcing().listOpenParams();
     if (json === null) throw new PluginCallError('list_open_params', this.symbols.getLastError());
     return JSON.parse(json) as { value: string; desc: string; separator: string }[];
@@ -320,7 +348,19 @@ export class PluginState {
     event: CapturedEvent,
     field: string | FieldSelector,
     options: { wantOffsets?: boolean } = { wantOffsets: true },
-  ): { value: ExtractedValue; offsets: { start: number; length: number }[] | undefined } {
+  ): {
+    /** The value, as `extract` returns it. */
+    value: ExtractedValue;
+    /** Where each value lies in the event, when the plugin reported it; `undefined` otherwise. */
+    offsets:
+      | {
+          /** The value's first byte, counted from the start of the event (header included). */
+          start: number;
+          /** The value's length in bytes. */
+          length: number;
+        }[]
+      | undefined;
+  } {
     this.requireExtraction('extract_fields');
     const types = this.harness.registration.extractEventTypes;
     if (!types.includes(eventTypeOf(event))) {

@@ -2,6 +2,7 @@
  * The in-process test harness: drives a plugin exactly as libsinsp does, without Falco.
  *
  * @packageDocumentation
+ * @module falco-plugin-sdk/testing
  */
 export { PluginHarness, PluginState } from './harness';
 export type { RunRow, HarnessOptions } from './harness';
@@ -21,3 +22,7 @@ export type { BatchResult } from './sourcing-driver';
 export { parseFieldSelector } from './field-selector';
 export type { FieldSelector } from './field-selector';
 export type { DecodedValue } from './decode';
+export type { LogSink } from '../plugins/logger';
+export { ReturnCode } from '../symbols/return-codes';
+export type { RoutinesBackend } from '../capabilities/listening/backend';
+export type { BackendValue } from '../capabilities/tables/backend';

@@ -4,9 +4,13 @@ import type { HarnessMemory } from './harness-memory';
 
 /** A metric as the host publishes it (`get_metrics`, renamed `<plugin name>.<metric name>`). */
 export interface PublishedMetric {
+  /** The name as the host publishes it: `<plugin name>.<metric name>`. */
   readonly name: string;
+  /** A counter that only grows (`monotonic`), or a value that goes up and down (`gauge`). */
   readonly type: 'monotonic' | 'gauge';
+  /** The metric's value type, as declared. */
   readonly valueType: 'uint32' | 'int32' | 'uint64' | 'int64' | 'double';
+  /** The value the host reads now. */
   readonly value: number;
 }
 

@@ -12,7 +12,9 @@ import { PluginCallError, type CapturedEvent } from './harness-types';
 
 /** The result of one `next_batch` call. */
 export interface BatchResult {
+  /** What `plugin_next_batch` returned. */
   readonly rc: ReturnCode;
+  /** The events returned with it (also with a non-SUCCESS code), numbered as the host numbers them. */
   readonly events: CapturedEvent[];
 }
 
@@ -88,7 +90,12 @@ export class Capture {
   }
 
   /** `plugin_get_progress`: value in [0, 1] and the detail text. */
-  progress(): { value: number; detail: string } {
+  progress(): {
+    /** How far the capture got, from 0 to 1, as the host reads it (in steps of 0.0001). */
+    value: number;
+    /** The plugin's detail text, or the percentage (`12.50%`) when it gave none; empty without `progress`. */
+    detail: string;
+  } {
     const detail = this.state.symbols.requireSourcing().getProgress(this.handle);
     return { value: this.state.symbols.control[ControlI32.ProgressPct] / 10000, detail };
   }

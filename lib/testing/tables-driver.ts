@@ -9,23 +9,42 @@ import { MemoryTable, TableDefinition, type MemoryEntry, type MemoryField } from
 
 /** A thread of the harness's `threads` table, as a test seeds it. */
 export interface ThreadSeed {
+  /** The thread id: the entry's key and its `tid` field. */
   readonly tid: number | bigint;
+  /** The process id (`pid`; default: the thread id). */
   readonly pid?: number | bigint;
+  /** The parent's process id (`ptid`; left unset by default). */
   readonly ptid?: number | bigint;
+  /** The command name (`comm`). */
   readonly comm?: string;
+  /** The `exe` field: in libsinsp, the first command-line argument. */
   readonly exe?: string;
+  /** The `exe_path` field: in libsinsp, the executable's full path. */
   readonly exe_path?: string;
+  /** The user id (`uid`). */
   readonly uid?: number;
+  /** The group id (`gid`). */
   readonly gid?: number;
   /** Its file descriptors (the `file_descriptors` sub-table). */
-  readonly fds?: readonly { readonly fd: number | bigint; readonly name?: string; readonly type?: number }[];
+  readonly fds?: readonly {
+    /** The fd number: the sub-table entry's key. */
+    readonly fd: number | bigint;
+    /** The fd's `name` field (a path, a connection, …). */
+    readonly name?: string;
+    /** The fd's `type` field (a uint8 code). */
+    readonly type?: number;
+  }[];
 }
 
 /** A table's contents, as `HarnessTables.dump` and the native host's `--dump-table` print them. */
 export interface TableDump {
+  /** The number of entries. */
   readonly size: number;
+  /** The entries, sorted by key. */
   readonly entries: {
+    /** The entry's key. */
     readonly key: BackendValue;
+    /** Every field of the entry by name: its value, or the dump of a sub-table. */
     readonly fields: Record<string, BackendValue | TableDump>;
   }[];
 }
