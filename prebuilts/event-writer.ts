@@ -46,8 +46,20 @@ export function writeSourceEvent(
 
 /** Why `checkSourceEvent` refused an event: its payload is too large, or it is not a writable event. */
 export type EventProblem =
-  | { readonly kind: 'tooLarge'; readonly size: number; readonly message: string }
-  | { readonly kind: 'invalid'; readonly message: string };
+  | {
+      /** The payload is larger than `maxEventSize`. */
+      readonly kind: 'tooLarge';
+      /** The payload's size, in bytes. */
+      readonly size: number;
+      /** What is wrong, with both sizes. */
+      readonly message: string;
+    }
+  | {
+      /** Not an event (`{data, timestamp?}`), or its timestamp is invalid. */
+      readonly kind: 'invalid';
+      /** What is wrong. */
+      readonly message: string;
+    };
 
 /**
  * Checks, without a batch, that an event would be written by a batch whose largest payload is

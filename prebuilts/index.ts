@@ -4,10 +4,16 @@
  * `open` only says where the events come from.
  *
  * @packageDocumentation
+ * @module falco-plugin-sdk/prebuilts
  */
 export type { SourceEvent } from './source-event';
 export { DEFAULT_SOURCE_TIMEOUT_MS } from './source-options';
-export type { SourceInstanceOptions, InvalidEventPolicy, SourceLogger } from './source-options';
+export type {
+  SourceInstanceOptions,
+  ResolvedSourceOptions,
+  InvalidEventPolicy,
+  SourceLogger,
+} from './source-options';
 export { InvalidEventError, checkSourceEvent } from './event-writer';
 export type { EventProblem } from './event-writer';
 export type { SourceInstance } from './source-instance';

@@ -70,6 +70,7 @@ export class PullInstance extends SourceInstance {
     });
   }
 
+  /** @internal */
   protected override fill(batch: EventBatch, deadline: Deadline): FillStep {
     for (;;) {
       this.writeCarried(batch);
@@ -92,6 +93,7 @@ export class PullInstance extends SourceInstance {
     }
   }
 
+  /** @internal */
   protected override wakeUp(): Observable<unknown> {
     return this.pending?.settled$ ?? this.stopped$;
   }

@@ -100,6 +100,7 @@ export class PushInstance extends SourceInstance {
     return this.queue.length > 0 && !this.eofDelivered;
   }
 
+  /** @internal */
   protected override fill(batch: EventBatch, deadline: Deadline): FillStep {
     const queue = this.queue;
     while (!batch.full && queue.length > 0) this.write(batch, queue.take());
@@ -110,6 +111,7 @@ export class PushInstance extends SourceInstance {
     return this.idleOutcome(batch, deadline);
   }
 
+  /** @internal */
   protected override wakeUp(): Observable<unknown> {
     return this.queue.changes;
   }

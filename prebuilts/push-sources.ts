@@ -32,7 +32,10 @@ export type OverflowPolicy = 'error' | 'drop-newest' | 'drop-oldest';
 
 /** An Observable source emitted into a full buffer under `overflow: 'error'`. */
 export class PushOverflowError extends Error {
-  constructor(readonly capacity: number) {
+  constructor(
+    /** The buffer's capacity, in events (the instance's `bufferSize`). */
+    readonly capacity: number,
+  ) {
     super(
       `newPushInstance: the buffer is full (${capacity} events wait for the host): the source emits faster than ` +
         `next_batch consumes, so it was ended; raise bufferSize, or set overflow: "drop-oldest" or "drop-newest" ` +

@@ -50,6 +50,7 @@ export abstract class SourceInstance extends BaseInstance {
   protected constructor(
     /** The prebuilt's name, used in messages (`newPullInstance`). */
     protected readonly sourceName: string,
+    /** The instance's options, validated, with every default applied. */
     protected readonly options: ResolvedSourceOptions,
   ) {
     super({ batchSize: options.batchSize, maxEventSize: options.maxEventSize });
@@ -121,12 +122,12 @@ export abstract class SourceInstance extends BaseInstance {
   }
 
   /**
-   * Writes what the source has ready into the batch and says how the call goes on: an outcome, or `WAIT`
-   * (then `fill` is called again on each `wakeUp()` emission until it returns an outcome).
+   * @internal Writes what the source has ready into the batch and says how the call goes on: an outcome,
+   * or `WAIT` (then `fill` is called again on each `wakeUp()` emission until it returns an outcome).
    */
   protected abstract fill(batch: EventBatch, deadline: Deadline): FillStep;
 
-  /** Emits when the source may have something new for a waiting call. */
+  /** @internal Emits when the source may have something new for a waiting call. */
   protected abstract wakeUp(): Observable<unknown>;
 
   /**
@@ -178,7 +179,10 @@ export abstract class SourceInstance extends BaseInstance {
     return EOF;
   }
 
-  /** The outcome when nothing more fits or arrives in time: whether the batch is full, TIMEOUT, or WAIT. */
+  /**
+   * @internal The outcome when nothing more fits or arrives in time: whether the batch is full, TIMEOUT,
+   * or WAIT.
+   */
   protected idleOutcome(batch: EventBatch, deadline: Deadline): FillStep {
     if (batch.full) return undefined;
     if (this.ended) return this.finishEnded();

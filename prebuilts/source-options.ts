@@ -75,8 +75,24 @@ export const sourceOptionsShape = {
     .default(asyncScheduler),
 };
 
-/** The options with every default applied. */
-export type ResolvedSourceOptions = z.output<z.ZodObject<typeof sourceOptionsShape>>;
+/**
+ * The options of a prebuilt source instance with every default applied, as the instance holds them
+ * (`SourceInstance.options`). The defaults are those of `SourceInstanceOptions`, except where the prebuilt
+ * has its own (`openWebhookSource`: `maxEventSize` from the config's `maxBodyBytes`, `invalidEvents`
+ * `'skip'`).
+ */
+export interface ResolvedSourceOptions extends SourceInstanceOptions {
+  /** Longest a `nextBatch` call waits to fill its batch, in milliseconds. */
+  readonly timeout: number;
+  /** Most events per batch. */
+  readonly batchSize: number;
+  /** Largest event payload in bytes. */
+  readonly maxEventSize: number;
+  /** What happens to an event the batch refuses. */
+  readonly invalidEvents: InvalidEventPolicy;
+  /** The scheduler timeouts run on. */
+  readonly scheduler: SchedulerLike;
+}
 
 /**
  * Validates options against a strict zod object (unknown keys are refused, so a typo is an error) and

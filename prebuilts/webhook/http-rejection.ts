@@ -34,9 +34,12 @@ export const WEBHOOK_REJECTION_REASONS: readonly WebhookRejectionReason[] = [
 /** A request the webhook answers with an error status; the message is the response body's `error`. */
 export class HttpRejection extends Error {
   constructor(
+    /** The HTTP status the request is answered with, e.g. 401, 413 or 429. */
     readonly status: number,
+    /** Why the request was refused; the webhook counts the refusal under this reason. */
     readonly reason: WebhookRejectionReason,
     message: string,
+    /** Headers added to the answer, e.g. `retry-after` or `www-authenticate` (default: none). */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);

@@ -7,12 +7,26 @@ const AUTH_TYPES = ['none', 'token', 'hmac'] as const;
 
 /** How requests authenticate, as resolved from the config. */
 export type WebhookAuth =
-  | { readonly type: 'none' }
-  | { readonly type: 'token'; readonly token: string; readonly header: string }
   | {
-      readonly type: 'hmac';
-      readonly secret: string;
+      /** No authentication: every request is accepted. */
+      readonly type: 'none';
+    }
+  | {
+      /** A shared token in a header. */
+      readonly type: 'token';
+      /** The token requests must carry. */
+      readonly token: string;
+      /** The header carrying it, in lower case (`authorization`, as `Bearer <token>`, by default). */
       readonly header: string;
+    }
+  | {
+      /** The HMAC of the body with a shared secret, in a header. */
+      readonly type: 'hmac';
+      /** The HMAC key. */
+      readonly secret: string;
+      /** The header carrying the signature, in lower case (`x-signature-256` by default). */
+      readonly header: string;
+      /** The hash of the HMAC. */
       readonly algorithm: 'sha256' | 'sha512';
     };
 
@@ -24,17 +38,24 @@ export type WebhookAuth =
  */
 export const WebhookAuthSchema = z
   .object({
+    /** How requests authenticate: `none` (default), `token` or `hmac`. */
     type: z.enum(AUTH_TYPES).default('none').describe('none, token or hmac'),
+    /** The shared token, at least 16 characters (type `token`). */
     token: z
       .string()
       .min(16, 'the token must be at least 16 characters')
       .optional()
       .describe('The shared token (type token)'),
+    /** The HMAC key, at least 16 characters (type `hmac`). */
     secret: z
       .string()
       .min(16, 'the secret must be at least 16 characters')
       .optional()
       .describe('The HMAC key (type hmac)'),
+    /**
+     * The header carrying the token (default `authorization`, as `Bearer <token>`) or the signature (default
+     * `x-signature-256`).
+     */
     header: z
       .string()
       .min(1)
@@ -42,6 +63,7 @@ export const WebhookAuthSchema = z
       .describe(
         'The header carrying the token (default authorization: "Bearer <token>") or the signature (default x-signature-256)',
       ),
+    /** The HMAC hash, `sha256` (default) or `sha512` (type `hmac`). */
     algorithm: z.enum(['sha256', 'sha512']).default('sha256').describe('The HMAC hash (type hmac)'),
   })
   .superRefine((auth, context) => {
@@ -119,9 +141,15 @@ const headerName = z
  */
 export const WebhookReplaySchema = z
   .object({
+    /**
+     * The header with the send time in Unix seconds; the HMAC then covers `<timestamp>.<body>` (HMAC only).
+     */
     timestampHeader: headerName
       .optional()
       .describe('Header with the send time in Unix seconds, covered by the HMAC as "<timestamp>.<body>"'),
+    /**
+     * Largest difference between the timestamp and the webhook's clock, in seconds (1 to 3600, default 300).
+     */
     toleranceSeconds: z
       .number()
       .int()
@@ -129,9 +157,13 @@ export const WebhookReplaySchema = z
       .max(3600)
       .default(300)
       .describe('Largest difference between the timestamp and the clock, in seconds (1 to 3600)'),
+    /**
+     * The header with a unique id per delivery; a repeated id is answered without queuing its events again.
+     */
     deliveryIdHeader: headerName
       .optional()
       .describe('Header with a unique id per delivery, for deduplication'),
+    /** How long a delivery id is remembered, in seconds (1 to 86400, default 3600). */
     deliveryIdTtlSeconds: z
       .number()
       .int()
@@ -139,6 +171,7 @@ export const WebhookReplaySchema = z
       .max(86_400)
       .default(3600)
       .describe('How long a delivery id is remembered, in seconds (1 to 86400)'),
+    /** Most delivery ids remembered, the oldest forgotten first (1 to 1000000, default 100000). */
     maxDeliveryIds: z
       .number()
       .int()
@@ -164,29 +197,41 @@ export type WebhookReplay = z.output<typeof WebhookReplaySchema>;
  * );
  */
 export const WebhookConfigObject = z.object({
+  /** The address to listen on (default `127.0.0.1`: local senders only). */
   listenAddress: z
     .string()
     .min(1)
     .default('127.0.0.1')
     .describe('The address to listen on; the default accepts only local senders'),
+  /** The TCP port (default 8765); 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(8765).describe('The TCP port; 0 picks a free one'),
+  /** The URL path events are POSTed to (default `/events`); other paths get 404. */
   path: z
     .string()
     .regex(/^\/[^?#]*$/, 'must start with "/" and have no query or fragment')
     .default('/events')
     .describe('The URL path events are POSTed to'),
+  /**
+   * How senders authenticate (default: `none`, refused on a non-loopback address without
+   * `allowUnauthenticated`).
+   */
   auth: WebhookAuthSchema.default({}).describe('How senders authenticate'),
+  /** Accept auth `none` on a non-loopback listen address (default `false`). */
   allowUnauthenticated: z
     .boolean()
     .default(false)
     .describe('Accept auth "none" on a non-loopback listen address'),
+  /** Serve HTTPS with this certificate and key (default: plain HTTP). */
   tls: z
     .object({
+      /** The PEM certificate (chain) file. */
       certFile: z.string().min(1).describe('PEM certificate (chain) file'),
+      /** The PEM private key file. */
       keyFile: z.string().min(1).describe('PEM private key file'),
     })
     .optional()
     .describe('Serve HTTPS with this certificate and key'),
+  /** Largest request body in bytes (at most 64 MiB, default 256 KiB); larger requests get 413. */
   maxBodyBytes: z
     .number()
     .int()
@@ -194,6 +239,7 @@ export const WebhookConfigObject = z.object({
     .max(64 * 1024 * 1024)
     .default(DEFAULT_MAX_EVENT_SIZE)
     .describe('Largest request body in bytes (at most 64 MiB); larger requests get 413'),
+  /** Most events waiting for the host (at most 1000000, default 1024); when full, requests get 429. */
   maxQueue: z
     .number()
     .int()
@@ -201,11 +247,16 @@ export const WebhookConfigObject = z.object({
     .max(MAX_WEBHOOK_QUEUE)
     .default(DEFAULT_PUSH_QUEUE_CAPACITY)
     .describe('Most events waiting for the host (at most 1000000); when full, requests get 429'),
+  /**
+   * Accepted media types (default `application/json`); JSON ones (`application/json` and the `+json` types)
+   * must hold valid JSON.
+   */
   contentTypes: z
     .array(z.string().min(1))
     .min(1)
     .default(['application/json'])
     .describe('Accepted media types; JSON ones (application/json, */*+json) must hold valid JSON'),
+  /** Most open connections (1 to 65536, default 256); beyond it, new connections get 503 and are closed. */
   maxConnections: z
     .number()
     .int()
@@ -216,6 +267,10 @@ export const WebhookConfigObject = z.object({
       'Most open connections (1 to 65536); beyond it new connections get 503 and are closed. The webhook ' +
         'holds at most maxConnections + 64 file descriptors: keep that well below the limit (ulimit -n)',
     ),
+  /**
+   * HMAC: most bytes of request bodies held before their signature is checked, all requests together (default
+   * 16 MiB); beyond it 503.
+   */
   maxPendingBytes: z
     .number()
     .int()
@@ -225,10 +280,18 @@ export const WebhookConfigObject = z.object({
     .describe(
       'HMAC: most bytes of request bodies held before their signature is checked, all requests together; beyond it 503',
     ),
+  /** Longest wait for the request headers, in milliseconds (100 to 300000, default 10000). */
   headersTimeout: milliseconds(100, 300_000, 10_000, 'Longest wait for the request headers'),
+  /** Longest wait for a whole request, headers and body, in milliseconds (100 to 600000, default 30000). */
   requestTimeout: milliseconds(100, 600_000, 30_000, 'Longest wait for a whole request, headers and body'),
+  /** How long an idle keep-alive connection stays open, in milliseconds (100 to 300000, default 5000). */
   keepAliveTimeout: milliseconds(100, 300_000, 5_000, 'How long an idle keep-alive connection stays open'),
+  /** Replay protection: signed timestamps, delivery ids (default: none). */
   replay: WebhookReplaySchema.optional().describe('Replay protection: signed timestamps, delivery ids'),
+  /**
+   * Request headers carried into each event with the body, at most 32 (default: none): the event is then
+   * `{"headers":{...},"body":...}`.
+   */
   keepHeaders: z
     .array(headerName)
     .max(32)
@@ -237,6 +300,10 @@ export const WebhookConfigObject = z.object({
       'Request headers carried into each event with the body: the event is then ' +
         '{"headers":{"<name>":"<value>"|null},"body":<the JSON body, or the text>}',
     ),
+  /**
+   * When a request gets its 2xx: `delivered` (default) once the host took all its events, or `queued` (see
+   * `WebhookAcknowledge`).
+   */
   acknowledge: z
     .enum(WEBHOOK_ACKNOWLEDGE_MODES)
     .default('delivered')

@@ -72,9 +72,9 @@ const webhookOptionsShape = {
  * pending call); with `'delivered'`, their senders get 200 as they are taken.
  */
 export class WebhookSource extends PushInstance {
-  /** @internal Use `openWebhookSource`. */
   private hostClosed = false;
 
+  /** @internal Use `openWebhookSource`. */
   constructor(
     queue: PushQueue,
     private readonly server: WebhookServer,
