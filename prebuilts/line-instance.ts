@@ -3,6 +3,7 @@ import { EOF, type Progress } from '../lib/index';
 import { newPullInstance, type PullInstance, type PullResult } from './pull-instance';
 import type { SourceEvent } from './source-event';
 import type { SourceInstanceOptions } from './source-options';
+import { ContractTypeError } from '../lib/sdk/errors';
 
 /** Options of `newLineInstance`. */
 export interface LineInstanceOptions extends Omit<SourceInstanceOptions, 'progress'> {
@@ -136,10 +137,12 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number
 export function newLineInstance(input: LineInput, options: LineInstanceOptions = {}): PullInstance {
   const delimiterText = options.delimiter ?? '\n';
   if (typeof delimiterText !== 'string' || delimiterText === '')
-    throw new TypeError('newLineInstance: delimiter must be a non-empty string');
+    throw new ContractTypeError('newLineInstance: delimiter must be a non-empty string');
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
   if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0)
-    throw new TypeError(`newLineInstance: chunkSize must be a positive integer, got ${String(chunkSize)}`);
+    throw new ContractTypeError(
+      `newLineInstance: chunkSize must be a positive integer, got ${String(chunkSize)}`,
+    );
   const read = { bytes: 0 };
   let total: number | undefined;
   let chunks: AsyncIterator<Uint8Array | string>;
@@ -155,7 +158,7 @@ export function newLineInstance(input: LineInput, options: LineInstanceOptions =
   ) {
     chunks = input[Symbol.asyncIterator]();
   } else {
-    throw new TypeError('newLineInstance: input must be a file path or an async iterable of bytes');
+    throw new ContractTypeError('newLineInstance: input must be a file path or an async iterable of bytes');
   }
   const splitter = new RecordSplitter(
     Buffer.from(delimiterText, 'utf8'),

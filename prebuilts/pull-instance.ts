@@ -1,6 +1,6 @@
 import { AsyncSubject, type Observable } from 'rxjs';
 import { EOF, TIMEOUT, type BatchSentinel, type EventBatch } from '../lib/index';
-import { sentinelOf } from '../lib/sdk/errors';
+import { sentinelOf, ContractTypeError } from '../lib/sdk/errors';
 import type { Deadline } from './deadline';
 import type { SourceEvent } from './source-event';
 import { SourceInstance, WAIT, type FillStep } from './source-instance';
@@ -169,7 +169,7 @@ export class PullInstance extends SourceInstance {
  */
 export function newPullInstance(pull: PullFunction, options: PullInstanceOptions = {}): PullInstance {
   if (typeof pull !== 'function') {
-    throw new TypeError(
+    throw new ContractTypeError(
       `newPullInstance: pull must be a function (signal) => event | events | EOF | TIMEOUT, got ${typeof pull}`,
     );
   }

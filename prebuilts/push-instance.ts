@@ -18,6 +18,7 @@ import {
   type ResolvedSourceOptions,
   type SourceInstanceOptions,
 } from './source-options';
+import { ContractTypeError } from '../lib/sdk/errors';
 
 /** Options of `newPushInstance`. */
 export interface PushInstanceOptions extends SourceInstanceOptions {
@@ -67,12 +68,12 @@ export class PushInstance extends SourceInstance {
     const parsed = parseOptions(sourceName, pushOptionsShape, options);
     const classified = classifySource(source);
     if (classified.kind === 'queue' && parsed.bufferSize !== undefined) {
-      throw new TypeError(
+      throw new ContractTypeError(
         'newPushInstance: bufferSize does not apply to a PushQueue source: set its capacity instead',
       );
     }
     if (classified.kind !== 'observable' && parsed.overflow !== undefined) {
-      throw new TypeError(
+      throw new ContractTypeError(
         'newPushInstance: overflow applies to Observable sources only: AsyncIterable, Readable and PushQueue ' +
           'sources never overflow (they are read when there is room, or the producer is told the queue is full)',
       );

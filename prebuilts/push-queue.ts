@@ -1,5 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
 import type { SourceEvent } from './source-event';
+import { ContractRangeError } from '../lib/sdk/errors';
 
 /** What `PushQueue.offer` did: `queued`, refused because the queue is `full`, or because it has `ended`. */
 export type OfferResult = 'queued' | 'full' | 'ended';
@@ -85,7 +86,7 @@ export class PushQueue {
   constructor(options: { readonly capacity?: number } = {}) {
     const capacity = options.capacity ?? DEFAULT_PUSH_QUEUE_CAPACITY;
     if (!Number.isSafeInteger(capacity) || capacity <= 0) {
-      throw new RangeError(`PushQueue: capacity must be a positive integer, got ${capacity}`);
+      throw new ContractRangeError(`PushQueue: capacity must be a positive integer, got ${capacity}`);
     }
     this.capacity = capacity;
   }

@@ -11,6 +11,7 @@ import {
 } from 'rxjs';
 import { PushQueue } from './push-queue';
 import { describeValue, type SourceEvent } from './source-event';
+import { ContractTypeError } from '../lib/sdk/errors';
 
 /**
  * Where a push instance's events come from: an RxJS Observable, an AsyncIterable (an async generator, a
@@ -72,7 +73,7 @@ export function classifySource(source: unknown): ClassifiedSource {
   if (isObservable(source)) return { kind: 'observable', observable: source as Observable<SourceEvent> };
   if (isReadable(source)) {
     if (!source.readableObjectMode) {
-      throw new TypeError(
+      throw new ContractTypeError(
         'newPushInstance: the Readable must be in object mode and emit {data, timestamp?} events; ' +
           'split a byte stream into events first (e.g. with readline)',
       );
@@ -82,7 +83,7 @@ export function classifySource(source: unknown): ClassifiedSource {
   if (typeof (source as AsyncIterable<SourceEvent> | null)?.[Symbol.asyncIterator] === 'function') {
     return { kind: 'iterable', iterable: source as AsyncIterable<SourceEvent> };
   }
-  throw new TypeError(
+  throw new ContractTypeError(
     `newPushInstance: the source must be an RxJS Observable, an AsyncIterable, an object-mode Readable or a ` +
       `PushQueue, got ${describeValue(source)}`,
   );

@@ -2,6 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { z } from 'zod';
 import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_EVENT_SIZE, type Progress } from '../lib/index';
 import { describeZodError } from '../lib/sdk/json-input';
+import { ContractTypeError } from '../lib/sdk/errors';
 
 /** Default time a `nextBatch` call waits for events before returning TIMEOUT, in milliseconds (as Go). */
 export const DEFAULT_SOURCE_TIMEOUT_MS = 30;
@@ -110,6 +111,7 @@ export function parseOptions<S extends z.ZodRawShape>(
     .object(shape)
     .strict()
     .safeParse(options ?? {});
-  if (!parsed.success) throw new TypeError(`${who}: invalid options: ${describeZodError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ContractTypeError(`${who}: invalid options: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }

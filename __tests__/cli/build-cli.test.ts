@@ -44,6 +44,7 @@ describe('falco-plugin build', () => {
       tar: false,
       systemRuntime: false,
       typecheck: true,
+      minify: true,
     });
     expect(r).toEqual({
       status: 0,
@@ -53,13 +54,23 @@ describe('falco-plugin build', () => {
     });
   });
 
-  it('passes -o, --tar, --system-runtime and --no-typecheck', async () => {
-    const r = await cli('build', '-o', 'dist/x', 'p.ts', '--tar', '--system-runtime', '--no-typecheck');
+  it('passes -o, --tar, --system-runtime, --no-typecheck and --no-minify', async () => {
+    const r = await cli(
+      'build',
+      '-o',
+      'dist/x',
+      'p.ts',
+      '--tar',
+      '--system-runtime',
+      '--no-typecheck',
+      '--no-minify',
+    );
     expect(built).toHaveBeenCalledWith('p.ts', {
       output: 'dist/x',
       tar: true,
       systemRuntime: true,
       typecheck: false,
+      minify: false,
     });
     expect(r.stdout).toBe(
       `built ${path.join('dist', 'x')}: plugin demo 1.2.3 (event sourcing, field extraction), library 400 KiB, ` +

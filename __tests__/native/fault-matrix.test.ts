@@ -4,11 +4,18 @@
  * naming the callback, and the calls after it behave as documented (README "Fault containment").
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPluginLayer, buildTsPlugin, hostPath, jsonLines, runHost } from './build-native';
 
 const FAULTS = ['throw', 'reject', 'loop', 'hang', 'heap', 'recursion', 'exit'] as const;
 type Fault = (typeof FAULTS)[number];
+
+/** The line of the fixture's unbounded recursion, which a stack overflow names. */
+const RECURSION_LINE =
+  readFileSync(path.join(__dirname, 'fixtures/ts/faulty.ts'), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes('=> deeper(n + 1)')) + 1;
 
 /** How the faulty fixture names each callback, and the name the runtime gives it in messages. */
 const CALLBACKS = {
@@ -50,7 +57,8 @@ function messageOf(callback: Callback, fault: Fault): string {
     case 'heap':
       return `out of memory in ${callback === 'extract' ? 'extract (field 0)' : name}: ${HEAP_LIMIT}`;
     case 'recursion':
-      return 'Maximum call stack size exceeded';
+      // A JavaScript error: named, with where it was thrown in the plugin's source.
+      return `RangeError: Maximum call stack size exceeded (at deeper (__tests__/native/fixtures/ts/faulty.ts:${RECURSION_LINE}:`;
     case 'exit':
       return "the plugin's JavaScript environment has exited (process.exit(3))";
   }

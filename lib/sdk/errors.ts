@@ -61,6 +61,15 @@ export function sentinelOf(thrown: unknown): BatchSentinel | undefined {
   return undefined;
 }
 
+/**
+ * A `TypeError` the SDK throws on purpose: a plugin broke a contract (a Promise where a value is due, a
+ * value of the wrong type). Its message says what and where, so `get_last_error` shows it alone.
+ */
+export class ContractTypeError extends TypeError {}
+
+/** A `RangeError` the SDK throws on purpose (a value out of its range); shown, like a ContractTypeError, alone. */
+export class ContractRangeError extends RangeError {}
+
 /** JavaScript's own errors, thrown by a bug rather than on purpose (a `TypeError` from reading `undefined`). */
 const PROGRAMMING_ERRORS: readonly Error[] = [
   TypeError.prototype,
@@ -71,20 +80,22 @@ const PROGRAMMING_ERRORS: readonly Error[] = [
   EvalError.prototype,
 ];
 
-/** The first frame of an error's stack (`fn (src/plugin.ts:12:5)`), or undefined. */
+/** The first frame of an error's stack with a source position (`fn (src/plugin.ts:12:5)`), or undefined. */
 function firstFrame(error: Error): string | undefined {
   const stack = error.stack;
   if (typeof stack !== 'string') return undefined;
-  const at = stack.indexOf('\n    at ');
-  if (at < 0) return undefined;
-  const end = stack.indexOf('\n', at + 1);
-  return stack.slice(at + 8, end < 0 ? undefined : end).trim() || undefined;
+  for (const line of stack.split('\n').slice(1)) {
+    const frame = line.trim();
+    if (frame.startsWith('at ') && /:\d+:\d+\)?$/.test(frame)) return frame.slice(3);
+  }
+  return undefined;
 }
 
 /**
  * Renders anything thrown as a one-line message for `get_last_error`: an error's message as the plugin
  * wrote it; for JavaScript's own errors (`TypeError`, `ReferenceError`, `RangeError`, …), which come from a
- * bug, also their name and where they were thrown, e.g.
+ * bug or from bad data, also their name and the first place in code with a source position they were
+ * thrown from, e.g.
  * `TypeError: Cannot read properties of undefined (reading 'id') (at MyInstance.nextBatch (src/plugin.ts:42:17))`.
  * A built plugin's stack frames name its TypeScript sources, through the source map of its bundle.
  */

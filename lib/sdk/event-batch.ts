@@ -11,6 +11,7 @@ import {
   writePluginEventFrame,
 } from './event-layout';
 import { utf8Write, writeShortAscii } from './utf8-write';
+import { ContractRangeError } from './errors';
 
 /** Default number of events per batch (as the Go SDK). */
 export const DEFAULT_BATCH_SIZE = 128;
@@ -187,7 +188,7 @@ export class EventBatch {
   /** Completes the event reserved with `reserve`, whose payload is the first `size` bytes of the view. */
   commit(size: number, timestamp?: Timestamp): void {
     if (this.reserved < 0 || size > this.reserved || size < 0) {
-      throw new RangeError(`commit(${size}) does not match a reserve() of ${this.reserved} bytes`);
+      throw new ContractRangeError(`commit(${size}) does not match a reserve() of ${this.reserved} bytes`);
     }
     this.reserved = -1;
     const at = this.used;
@@ -221,7 +222,7 @@ export class EventBatch {
       v.setUint32(at + EVENT_TS_OFFSET + 4, 0xffffffff, true);
     } else if (typeof timestamp === 'number') {
       if (!Number.isFinite(timestamp) || timestamp < 0) {
-        throw new RangeError(`timestamp ${timestamp} is not a non-negative number of nanoseconds`);
+        throw new ContractRangeError(`timestamp ${timestamp} is not a non-negative number of nanoseconds`);
       }
       v.setUint32(at + EVENT_TS_OFFSET, timestamp % TWO_32, true);
       v.setUint32(at + EVENT_TS_OFFSET + 4, Math.floor(timestamp / TWO_32), true);
@@ -279,7 +280,7 @@ function checkEventFrame(event: Uint8Array, pluginId: number): string | undefine
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    throw new ContractRangeError(`${name} must be a positive integer, got ${value}`);
   }
   return value;
 }

@@ -2,6 +2,7 @@ import type { ExtractResults } from '../capabilities/extraction/results';
 import { PLUGIN_EVENT_PAYLOAD_OFFSET } from './event-layout';
 import type { EventReader } from './event-reader';
 import type { FieldSpec } from './fields/field-definition';
+import { ContractRangeError } from './errors';
 
 /**
  * One extraction request: which field, with which argument, from which event. The host asks for one field
@@ -105,7 +106,7 @@ export class ExtractRequest<Ctx = unknown> {
     if (!this.wantOffsetValue || !this.valueWritten) return;
     const count = this.results.count;
     if (index < 0 || index >= count) {
-      throw new RangeError(
+      throw new ContractRangeError(
         `field ${this.fieldSpec.name}: offset index ${index} outside the ${count} values set`,
       );
     }

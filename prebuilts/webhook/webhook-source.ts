@@ -11,6 +11,7 @@ import {
 } from './webhook-config';
 import { WebhookCounterSet, type WebhookCounters } from './webhook-counters';
 import { bodyAsEvent, bodyWithHeaders, WebhookServer, type WebhookToEvents } from './webhook-server';
+import { ContractTypeError } from '../../lib/sdk/errors';
 
 /** Room for the kept headers in an event, beyond the body: 16 KiB of headers, each byte escaped at worst. */
 const HEADERS_ROOM = 6 * 16 * 1024 + 1024;
@@ -173,7 +174,7 @@ export async function openWebhookSource(
   );
   const given = instanceOptions.maxEventSize;
   if (toEvents === undefined && given !== undefined && given < checked.maxBodyBytes) {
-    throw new TypeError(
+    throw new ContractTypeError(
       `openWebhookSource: maxEventSize (${given}) is smaller than maxBodyBytes (${checked.maxBodyBytes}): ` +
         `a body the webhook accepts would not fit a batch; lower maxBodyBytes instead`,
     );

@@ -1,5 +1,5 @@
 import type { BasePlugin } from '../../plugins/base-plugin';
-import { errorMessage } from '../../sdk/errors';
+import { errorMessage, ContractTypeError } from '../../sdk/errors';
 import { ReturnCode } from '../../symbols/return-codes';
 import { isUnawaitedPromise } from '../../symbols/settle';
 import type { SharedState } from '../../symbols/shared-state';
@@ -137,6 +137,6 @@ export class AsyncSymbols {
 
   private synchronously(method: string, outcome: unknown): void {
     if (isUnawaitedPromise(outcome))
-      throw new TypeError(`${method} must return synchronously, it returned a Promise`);
+      throw new ContractTypeError(`${method} must return synchronously, it returned a Promise`);
   }
 }

@@ -1,5 +1,5 @@
 import type { BasePlugin } from '../../plugins/base-plugin';
-import { errorMessage } from '../../sdk/errors';
+import { errorMessage, ContractTypeError } from '../../sdk/errors';
 import { ReturnCode } from '../../symbols/return-codes';
 import { isUnawaitedPromise } from '../../symbols/settle';
 import type { SharedState } from '../../symbols/shared-state';
@@ -50,7 +50,7 @@ export class ListeningSymbols implements RoutinePool {
     try {
       const again: unknown = routine.run();
       if (isUnawaitedPromise(again))
-        throw new TypeError('a routine must return a boolean, it returned a Promise');
+        throw new ContractTypeError('a routine must return a boolean, it returned a Promise');
       if (again === true) return true;
     } catch (err) {
       this.state.logSink(3, `routine ${id} stopped: ${errorMessage(err)}`);
@@ -69,7 +69,8 @@ export class ListeningSymbols implements RoutinePool {
   }
 
   subscribe(run: Routine): RoutineHandle {
-    if (typeof run !== 'function') throw new TypeError('subscribe needs a function returning a boolean');
+    if (typeof run !== 'function')
+      throw new ContractTypeError('subscribe needs a function returning a boolean');
     if (!this.open) throw new Error('routines are subscribed while the capture is open (from captureOpen)');
     if (this.backend === undefined) throw new Error('the host gave this plugin no thread pool');
     const routine = new SubscribedRoutine(this.nextId++, run);
@@ -109,7 +110,7 @@ export class ListeningSymbols implements RoutinePool {
       const plugin = this.state.requirePlugin() as BasePlugin & CaptureListen;
       const outcome: unknown = plugin[method](this.context);
       if (isUnawaitedPromise(outcome))
-        throw new TypeError(`${method} must return synchronously, it returned a Promise`);
+        throw new ContractTypeError(`${method} must return synchronously, it returned a Promise`);
       return ReturnCode.Success;
     } catch (err) {
       return this.state.fail(new Error(`${method} failed: ${errorMessage(err)}`));

@@ -1,6 +1,7 @@
 import { BufferKind } from '../../symbols/exchange-layout';
 import type { HostMemory } from '../../symbols/host-memory';
 import { MAX_METRICS, MetricTypeCode, MetricValueTypeCode, type MetricsBackend } from './backend';
+import { ContractRangeError } from '../../sdk/errors';
 
 /** What a metric counts. */
 export interface MetricSpec {
@@ -37,7 +38,7 @@ export class Metric {
   set(value: number | bigint): void {
     let v = Number(value);
     if (!Number.isFinite(v))
-      throw new RangeError(`metric ${this.name}: ${String(value)} is not a finite number`);
+      throw new ContractRangeError(`metric ${this.name}: ${String(value)} is not a finite number`);
     if (this.integer) v = Math.trunc(v);
     if (this.unsigned && v < 0) v = 0;
     this.values[this.index] = v;

@@ -1,5 +1,5 @@
 import type { BasePlugin } from '../../plugins/base-plugin';
-import { errorMessage } from '../../sdk/errors';
+import { errorMessage, ContractTypeError } from '../../sdk/errors';
 import { ReturnCode } from '../../symbols/return-codes';
 import { isUnawaitedPromise } from '../../symbols/settle';
 import type { SharedState } from '../../symbols/shared-state';
@@ -31,7 +31,7 @@ export class ParsingSymbols {
       const plugin = state.requirePlugin() as BasePlugin & ParseEvent;
       const outcome: unknown = plugin.parseEvent(state.reader, this.context);
       if (isUnawaitedPromise(outcome)) {
-        throw new TypeError('parseEvent must return synchronously, it returned a Promise');
+        throw new ContractTypeError('parseEvent must return synchronously, it returned a Promise');
       }
       return ReturnCode.Success;
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { BasePlugin } from '../../plugins/base-plugin';
-import { EOF, errorMessage, sentinelOf, TIMEOUT } from '../../sdk/errors';
+import { EOF, errorMessage, sentinelOf, TIMEOUT, ContractTypeError } from '../../sdk/errors';
 import { EventBatch } from '../../sdk/event-batch';
 import { ControlI32 } from '../../symbols/exchange-layout';
 import type { SharedState } from '../../symbols/shared-state';
@@ -23,10 +23,10 @@ type SourcePlugin = BasePlugin & {
 /** What `progress()` returned, checked: `{value, detail?}`, synchronously. */
 function checkedProgress(progress: unknown): { value: number; detail?: string } {
   const shape = 'progress() must return {value: a number from 0 to 1, detail?: a string}';
-  if (isUnawaitedPromise(progress)) throw new TypeError(`${shape} synchronously, got a Promise`);
+  if (isUnawaitedPromise(progress)) throw new ContractTypeError(`${shape} synchronously, got a Promise`);
   const { value, detail } = (progress ?? {}) as { value?: unknown; detail?: unknown };
   if (typeof value !== 'number' || (detail !== undefined && typeof detail !== 'string')) {
-    throw new TypeError(`${shape}, got ${JSON.stringify(progress) ?? String(progress)}`);
+    throw new ContractTypeError(`${shape}, got ${JSON.stringify(progress) ?? String(progress)}`);
   }
   return detail === undefined ? { value } : { value, detail };
 }

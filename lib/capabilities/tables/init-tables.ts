@@ -10,6 +10,7 @@ import {
   typeName,
 } from './schema';
 import { Table, type ResolvedField, type ResolvedFields } from './table';
+import { ContractTypeError } from '../../sdk/errors';
 
 /** How a plugin imports a table: the fields it reads or writes, and those it adds of its own. */
 export interface ImportDeclaration extends TableSchema {
@@ -76,7 +77,7 @@ export class InitTables {
     const fields = resolved.fields as Map<string, ResolvedField>;
     for (const [field, type] of Object.entries(declaration.add ?? {})) {
       if (fields.has(field))
-        throw new TypeError(`table '${name}': field '${field}' is both declared and added`);
+        throw new ContractTypeError(`table '${name}': field '${field}' is both declared and added`);
       fields.set(field, { handle: backend.addField(handle, field, StateType[type]), type });
     }
     return new Table(backend, handle, name, resolved);
@@ -141,7 +142,7 @@ function resolveFields(backend: TablesBackend, handle: number, schema: TableSche
     try {
       for (const [name, field, type] of subtables) {
         const subtable = backend.readField(handle, entry, field);
-        if (typeof subtable !== 'number') throw new TypeError(`field '${name}' did not give a table`);
+        if (typeof subtable !== 'number') throw new ContractTypeError(`field '${name}' did not give a table`);
         fields.set(name, {
           handle: field,
           type: 'subtable',

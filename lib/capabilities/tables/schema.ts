@@ -1,3 +1,4 @@
+import { ContractTypeError, ContractRangeError } from '../../sdk/errors';
 /**
  * The types of state tables: the host's type codes, how a plugin declares a table's key and fields, and the
  * TypeScript value each type reads and writes.
@@ -160,22 +161,24 @@ export function checkedScalar(
   what: string,
 ): number | bigint | string | boolean {
   if (type === 'string') {
-    if (typeof value !== 'string') throw new TypeError(`${what} must be a string, not ${describe(value)}`);
-    if (value.includes('\0')) throw new RangeError(`${what} must not contain NUL characters`);
+    if (typeof value !== 'string')
+      throw new ContractTypeError(`${what} must be a string, not ${describe(value)}`);
+    if (value.includes('\0')) throw new ContractRangeError(`${what} must not contain NUL characters`);
     return value;
   }
   if (type === 'bool') {
-    if (typeof value !== 'boolean') throw new TypeError(`${what} must be a boolean, not ${describe(value)}`);
+    if (typeof value !== 'boolean')
+      throw new ContractTypeError(`${what} must be a boolean, not ${describe(value)}`);
     return value;
   }
   const range = INTEGER_RANGES[type];
-  if (range === undefined) throw new TypeError(`${what}: unsupported type ${type}`);
+  if (range === undefined) throw new ContractTypeError(`${what}: unsupported type ${type}`);
   let integer: bigint;
   if (typeof value === 'bigint') integer = value;
   else if (typeof value === 'number' && Number.isInteger(value)) integer = BigInt(value);
-  else throw new TypeError(`${what} must be an integer (${type}), not ${describe(value)}`);
+  else throw new ContractTypeError(`${what} must be an integer (${type}), not ${describe(value)}`);
   if (integer < range[0] || integer > range[1]) {
-    throw new RangeError(`${what} is out of range for ${type}: ${integer}`);
+    throw new ContractRangeError(`${what} is out of range for ${type}: ${integer}`);
   }
   return type === 'int64' || type === 'uint64' ? integer : Number(integer);
 }

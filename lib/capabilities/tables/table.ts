@@ -10,6 +10,7 @@ import {
   type SubtableSchemaOf,
   type TableSchema,
 } from './schema';
+import { ContractTypeError } from '../../sdk/errors';
 
 /** A field accessor resolved at init: its handle, and for a sub-table field the sub-table's own fields. */
 export interface ResolvedField {
@@ -116,7 +117,7 @@ export class Table<S extends TableSchema> {
   scalarField(name: string): ResolvedField & { type: ScalarType } {
     const field = this.resolved.fields.get(name);
     if (field === undefined || field.type === 'subtable') {
-      throw new TypeError(
+      throw new ContractTypeError(
         `table '${this.name}' has no ${field ? 'scalar ' : ''}field '${name}' in the plugin's schema`,
       );
     }
@@ -127,7 +128,9 @@ export class Table<S extends TableSchema> {
   subtableField(name: string): ResolvedField & { subtable: ResolvedFields } {
     const field = this.resolved.fields.get(name);
     if (field?.subtable === undefined) {
-      throw new TypeError(`table '${this.name}' has no sub-table field '${name}' in the plugin's schema`);
+      throw new ContractTypeError(
+        `table '${this.name}' has no sub-table field '${name}' in the plugin's schema`,
+      );
     }
     return field as ResolvedField & { subtable: ResolvedFields };
   }
@@ -177,7 +180,7 @@ export class Entry<S extends TableSchema> {
     const field = this.table.subtableField(name);
     const handle = this.backend.readField(this.table.handle, this.live(), field.handle);
     if (typeof handle !== 'number') {
-      throw new TypeError(`field '${name}' of table '${this.table.name}' did not give a table`);
+      throw new ContractTypeError(`field '${name}' of table '${this.table.name}' did not give a table`);
     }
     return new Table(this.backend, handle, `${this.table.name}.${name}`, field.subtable);
   }
