@@ -32,7 +32,9 @@ function hasDocumentation(reflection) {
   if (reflection.hasComment()) return true;
   const signatures = reflection.getNonIndexSignatures?.() ?? [];
   const accessors = [reflection.getSignature, reflection.setSignature].filter(Boolean);
-  return [...signatures, ...accessors].some((s) => s.hasComment());
+  // Every overload and accessor speaks for itself.
+  const parts = [...signatures, ...accessors];
+  return parts.length > 0 && parts.every((s) => s.hasComment());
 }
 
 /** Public names of this package without documentation, as "name (kind) in file". */
