@@ -1,6 +1,6 @@
 /**
  * The tests docs/walkthrough.md shows, run as shown: the example plugins (and the walkthrough's push
- * source, ./ticker.ts) in the in-process harness. The regions are the walkthrough's snippets.
+ * source, examples/ticker) in the in-process harness. The regions are the walkthrough's snippets.
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import jsonl from '../../examples/jsonl/jsonl';
 import counter from '../../examples/stateful/counter';
 import peer from '../../examples/stateful/peer';
 import webhook from '../../examples/webhook/webhook';
-import ticker from './ticker';
+import ticker from '../../examples/ticker/ticker';
 
 describe('the walkthrough: dummy', () => {
   // #region dummy-harness

@@ -1,7 +1,6 @@
 /**
- * A push source for the walkthrough (docs/walkthrough.md): an RxJS Observable of ticks turned into events
- * by `newPushInstance`, with a field over each tick's JSON. The walkthrough shows its regions; the docs
- * tests run it in the harness.
+ * A push source: an RxJS Observable of ticks turned into events by `newPushInstance`, with a field over
+ * each tick's JSON. Section 3 of docs/walkthrough.md shows its regions.
  */
 // #region imports
 import {
