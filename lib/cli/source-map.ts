@@ -12,7 +12,6 @@ interface SourceMapV3 {
   version: number;
   sources: string[];
   sourceRoot?: string;
-  sourcesContent?: (string | null)[];
   mappings: string;
   names: string[];
 }
@@ -36,10 +35,8 @@ export function shownSourceName(file: string, projectDir: string): string {
  * (JSON after {@link SOURCE_MAP_COMMENT}, on one line), with the sources named relative to the plugin's project
  * and without their contents (stack traces need the positions only). The runtime maps the bundle's stack frames
  * through it, so the messages of a minified bundle name the plugin's own files and lines.
- *
- * @returns the size of the embedded map in bytes.
  */
-export function embedSourceMap(bundleFile: string, projectDir: string): number {
+export function embedSourceMap(bundleFile: string, projectDir: string): void {
   const mapFile = `${bundleFile}.map`;
   const map = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapV3;
   rmSync(mapFile, { force: true });
@@ -61,5 +58,4 @@ export function embedSourceMap(bundleFile: string, projectDir: string): number {
     bundleFile,
     `${bundle.endsWith('\n') ? bundle : bundle + '\n'}${SOURCE_MAP_COMMENT}${encoded}\n`,
   );
-  return encoded.length;
 }
