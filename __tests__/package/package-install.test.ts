@@ -169,6 +169,42 @@ describe('a scaffolded plugin project', () => {
     expect(entries).toContain('falco-ts-runtime/libnode.so.108');
   });
 
+  it("names the plugin's own source in the error of a JavaScript error (minified bundle, source map)", () => {
+    const lines = [
+      "import { BaseInstance, BasePlugin, EOF, EventSourcing, registerPlugin } from 'falco-plugin-sdk';",
+      "import type { EventBatch, PluginInfo } from 'falco-plugin-sdk';",
+      'class Broken extends BaseInstance {',
+      '  nextBatch(batch: EventBatch) {',
+      "    const seen = (JSON.parse('{}') as { last?: { id: number } }).last;",
+      '    batch.write(String(seen!.id));',
+      '    return EOF;',
+      '  }',
+      '}',
+      'class Faulty extends EventSourcing(BasePlugin) {',
+      '  info(): PluginInfo {',
+      "    return { id: 999, name: 'faulty', description: 'd', contact: 'c', version: '1.0.0', eventSource: 'f' };",
+      '  }',
+      '  open() {',
+      '    return new Broken();',
+      '  }',
+      '}',
+      'export default registerPlugin(Faulty);',
+    ];
+    writeFileSync(path.join(project, 'src/faulty.ts'), lines.join('\n') + '\n');
+    sh('npx', ['falco-plugin', 'build', 'src/faulty.ts', '-o', 'out-faulty'], project);
+    const r = spawnSync('npx', ['falco-plugin', 'run', 'out-faulty/libfaulty.so', '--max-events', '1'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    const line = lines.findIndex((l) => l.includes('seen!.id')) + 1;
+    const column = lines[line - 1].indexOf('seen!.id') + 'seen!.'.length + 1;
+    expect(r.stderr).toContain(
+      "plugin faulty next_batch failed: TypeError: Cannot read properties of undefined (reading 'id') " +
+        `(at Broken.nextBatch (src/faulty.ts:${line}:${column}))`,
+    );
+    expect(r.stderr).not.toContain(work);
+  });
+
   it('builds only the library with --system-runtime', () => {
     sh('npx', ['falco-plugin', 'build', 'src/plugin.ts', '-o', 'out-system', '--system-runtime'], project);
     expect(readdirSync(path.join(project, 'out-system'))).toEqual(['libcounter.so']);
